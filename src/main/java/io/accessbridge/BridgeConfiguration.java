@@ -1,0 +1,132 @@
+package io.accessbridge;
+
+import io.accessbridge.broker.BrokerSettings;
+import io.accessbridge.broker.BrokerTopology;
+import io.accessbridge.broker.EmbeddedBroker;
+import io.accessbridge.broker.JmsConnectionFactories;
+import io.accessbridge.config.BridgeProperties;
+import io.accessbridge.images.ImageStore;
+import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.Quarantine;
+import io.accessbridge.inventory.DeviceDirectory;
+import io.accessbridge.privacy.PrivacyPolicy;
+import io.accessbridge.v1.V1EventNormalizer;
+import io.accessbridge.v1.V1PushReceiver;
+import io.accessbridge.v1.V1PushReplies;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import jakarta.jms.ConnectionFactory;
+import java.nio.file.Path;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+
+/**
+ * The bridge's beans, bound for the YAML routes, and the broker services started before them.
+ * Settings come from {@code config/application.properties} (or env / {@code -D}) through
+ * {@link BridgeProperties}.
+ */
+public class BridgeConfiguration implements CamelConfiguration, CamelContextAware {
+
+    private CamelContext context;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    private BridgeProperties settings() {
+        return new BridgeProperties(context);
+    }
+
+    /** Broker connection and topology settings. */
+    @BindToRegistry("brokerSettings")
+    public BrokerSettings brokerSettings() {
+        return BrokerSettings.from(settings());
+    }
+
+    /** The pooled JMS connection factory of the {@code jms} component. */
+    @BindToRegistry("jmsConnectionFactory")
+    public ConnectionFactory jmsConnectionFactory() {
+        return JmsConnectionFactories.pooled(brokerSettingsBean());
+    }
+
+    /** One Vert.x for the HTTP server and the device clients; its worker pool runs the ingest routes. */
+    @BindToRegistry("vertx")
+    public Vertx vertx() {
+        return Vertx.vertx(new VertxOptions()
+                .setWorkerPoolSize(settings().integer("bridge.http.worker-threads", 64))
+                .setPreferNativeTransport(true));
+    }
+
+    /** What personal data may leave the bridge. */
+    @BindToRegistry("privacyPolicy")
+    public PrivacyPolicy privacyPolicy() {
+        BridgeProperties p = settings();
+        return new PrivacyPolicy(
+                p.bool("bridge.privacy.forward-images", false),
+                PrivacyPolicy.IdNumberMode.valueOf(p.string("bridge.privacy.id-number", "DROP").toUpperCase()),
+                p.optional("bridge.privacy.hash-key").orElse(null),
+                p.bool("bridge.privacy.forward-names", true));
+    }
+
+    /** Claim-check store of snapshots. */
+    @BindToRegistry("imageStore")
+    public ImageStore imageStore() {
+        return new ImageStore(Path.of(settings().string("bridge.images.dir", "data/images")));
+    }
+
+    /** The device inventory as receivers see it. */
+    @BindToRegistry("deviceDirectory")
+    public DeviceDirectory deviceDirectory() {
+        return DeviceDirectory.EMPTY;
+    }
+
+    /** v1 HTTP push: protocol step of route {@code ingest-v1-http}. */
+    @BindToRegistry("v1PushReceiver")
+    public V1PushReceiver v1PushReceiver() {
+        return new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
+                new V1EventNormalizer(lookup("privacyPolicy", PrivacyPolicy.class)),
+                lookup("deviceDirectory", DeviceDirectory.class),
+                new CanonicalMessage(lookup("imageStore", ImageStore.class)));
+    }
+
+    /** v1 HTTP push: the protocol's answers. */
+    @BindToRegistry("v1PushReplies")
+    public V1PushReplies v1PushReplies() {
+        return new V1PushReplies();
+    }
+
+    /** Builds quarantine messages from rejected input. */
+    @BindToRegistry("quarantine")
+    public Quarantine quarantine() {
+        return new Quarantine();
+    }
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        BrokerSettings broker = brokerSettingsBean();
+        if (broker.embedded()) {
+            camelContext.addService(new EmbeddedBroker(broker), true, true);
+        }
+        camelContext.addService(new BrokerTopology(broker), true, true);
+    }
+
+    private BrokerSettings brokerSettingsBean() {
+        return lookup("brokerSettings", BrokerSettings.class);
+    }
+
+    private <T> T lookup(String name, Class<T> type) {
+        T bean = context.getRegistry().lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new IllegalStateException("bean " + name + " is not bound");
+        }
+        return bean;
+    }
+}

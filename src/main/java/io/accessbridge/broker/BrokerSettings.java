@@ -1,0 +1,64 @@
+package io.accessbridge.broker;
+
+import io.accessbridge.config.BridgeProperties;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Where canonical events are stored and how the bridge talks to the broker.
+ *
+ * @param embedded          start an Artemis broker inside the bridge ({@code bridge.broker.embedded}, default true)
+ * @param host              bind address of the embedded broker's acceptor ({@code bridge.broker.host}, default 127.0.0.1)
+ * @param port              port of the embedded broker's acceptor for CORE, AMQP, STOMP and MQTT ({@code bridge.broker.port}, default 61616)
+ * @param dataDir           journal, bindings, paging and large-message directories ({@code bridge.broker.data-dir}, default data/broker)
+ * @param url               broker URL of the bridge's own client ({@code bridge.broker.url}, default the embedded acceptor)
+ * @param user              broker user, if the broker needs one ({@code bridge.broker.user})
+ * @param password          broker password ({@code bridge.broker.password})
+ * @param sendTimeoutMs     how long a publish waits for the broker to confirm that it stored an event ({@code bridge.broker.send-timeout-ms}, default 5000)
+ * @param idCacheSize       duplicate-detection ids remembered per address; size it for the fleet's offline backlog ({@code bridge.broker.id-cache-size}, default 500000)
+ * @param maxConnections    JMS connections in the bridge's pool ({@code bridge.broker.max-connections}, default 4)
+ * @param eventsAddress     multicast address of canonical events ({@code bridge.events.address}, default access.events)
+ * @param queues            durable queues bound to {@code eventsAddress}, created at start ({@code bridge.events.queues})
+ * @param deadLetterAddress where unroutable or undeliverable events go ({@code bridge.events.dead-letter-address}, default access.events.DLA)
+ * @param quarantineAddress where raw input that could not be normalised is kept ({@code bridge.quarantine.address}, default access.quarantine)
+ */
+public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
+                             String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
+                             String eventsAddress, List<QueueSpec> queues, String deadLetterAddress,
+                             String quarantineAddress) {
+
+    /** A durable queue on the events address, with an optional Artemis filter (JMS selector syntax). */
+    public record QueueSpec(String name, String filter) {
+    }
+
+    /** Reads the settings. */
+    public static BrokerSettings from(BridgeProperties p) {
+        String host = p.string("bridge.broker.host", "127.0.0.1");
+        int port = p.integer("bridge.broker.port", 61616);
+        String address = p.string("bridge.events.address", "access.events");
+        List<QueueSpec> queues = new ArrayList<>();
+        Properties filters = p.withPrefix("bridge.events.queue.");
+        for (String name : p.string("bridge.events.queues", address + ".all").split(",")) {
+            String n = name.trim();
+            if (!n.isEmpty()) {
+                String filter = filters.getProperty(n + ".filter");
+                queues.add(new QueueSpec(n, filter == null || filter.isBlank() ? null : filter.trim()));
+            }
+        }
+        return new BrokerSettings(
+                p.bool("bridge.broker.embedded", true),
+                host, port,
+                Path.of(p.string("bridge.broker.data-dir", "data/broker")),
+                p.string("bridge.broker.url", "tcp://" + host + ":" + port),
+                p.optional("bridge.broker.user").orElse(null),
+                p.optional("bridge.broker.password").orElse(null),
+                p.longValue("bridge.broker.send-timeout-ms", 5000),
+                p.integer("bridge.broker.id-cache-size", 500_000),
+                p.integer("bridge.broker.max-connections", 4),
+                address, List.copyOf(queues),
+                p.string("bridge.events.dead-letter-address", address + ".DLA"),
+                p.string("bridge.quarantine.address", "access.quarantine"));
+    }
+}

@@ -1,0 +1,13 @@
+package io.accessbridge.ingest;
+
+/** Exchange property names shared by the receivers, the replies and the quarantine. */
+public final class IngestProperties {
+
+    /** The sender's IP address. */
+    public static final String REMOTE_ADDRESS = "bridge.remoteAddress";
+    /** The normalised event of this exchange. */
+    public static final String NORMALIZED = "bridge.normalized";
+
+    private IngestProperties() {
+    }
+}
