@@ -2,7 +2,6 @@ package io.accessbridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +18,6 @@ public final class RawInput {
     public static final String PROPERTY = "bridge.rawInput";
     /** Exchange property holding the ingest channel. */
     public static final String CHANNEL = "bridge.channel";
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private RawInput() {
     }
@@ -48,7 +45,7 @@ public final class RawInput {
             throw new InvalidEventException("empty body: expected a JSON object");
         }
         try {
-            JsonNode node = MAPPER.readTree(raw);
+            JsonNode node = VendorJson.MAPPER.readTree(raw);
             if (node == null || node.isMissingNode()) {
                 throw new InvalidEventException("empty body: expected a JSON object");
             }

@@ -262,6 +262,7 @@ public final class V1EventNormalizer {
     private record Image(AccessEvent.Image ref, byte[] bytes) {
     }
 
+    /** The snapshot to claim-check; an undecodable image is dropped, the event is never refused for it. */
     private Image image(String base64, String eventId) {
         if (!privacy.forwardImages() || base64 == null) {
             return new Image(null, null);
@@ -270,7 +271,7 @@ public final class V1EventNormalizer {
         try {
             bytes = Base64.getMimeDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw new InvalidEventException("image field is not valid base64");
+            return new Image(null, null);
         }
         if (bytes.length == 0) {
             return new Image(null, null);
