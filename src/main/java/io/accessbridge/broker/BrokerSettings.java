@@ -4,7 +4,6 @@ import io.accessbridge.config.BridgeProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Where canonical events are stored and how the bridge talks to the broker.
@@ -39,12 +38,10 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
         int port = p.integer("bridge.broker.port", 61616);
         String address = p.string("bridge.events.address", "access.events");
         List<QueueSpec> queues = new ArrayList<>();
-        Properties filters = p.withPrefix("bridge.events.queue.");
         for (String name : p.string("bridge.events.queues", address + ".all").split(",")) {
             String n = name.trim();
             if (!n.isEmpty()) {
-                String filter = filters.getProperty(n + ".filter");
-                queues.add(new QueueSpec(n, filter == null || filter.isBlank() ? null : filter.trim()));
+                queues.add(new QueueSpec(n, p.optional("bridge.events.queue." + n + ".filter").orElse(null)));
             }
         }
         return new BrokerSettings(

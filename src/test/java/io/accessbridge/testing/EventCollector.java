@@ -1,0 +1,99 @@
+package io.accessbridge.testing;
+
+import io.accessbridge.canonical.EventHeaders;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * A JMS consumer, as an integrator would write it, that drains a queue and counts every event id
+ * it receives, so that tests can assert "each exactly once".
+ */
+public final class EventCollector implements AutoCloseable {
+
+    private final Connection connection;
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final List<Message> messages = Collections.synchronizedList(new ArrayList<>());
+
+    private EventCollector(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Starts consuming {@code queue} on the broker at {@code brokerUrl}. */
+    public static EventCollector consume(String brokerUrl, String queue) throws JMSException {
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(brokerUrl);
+        cf.setReconnectAttempts(-1);
+        cf.setRetryInterval(200);
+        Connection c = cf.createConnection();
+        EventCollector collector = new EventCollector(c);
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+        consumer.setMessageListener(collector::onMessage);
+        c.start();
+        return collector;
+    }
+
+    private void onMessage(Message m) {
+        try {
+            String id = m.getStringProperty(EventHeaders.CE_ID);
+            if (id == null) {
+                id = m.getStringProperty("_AMQ_DUPL_ID");
+            }
+            counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            messages.add(m);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many distinct ids arrived. */
+    public int distinct() {
+        return counts.size();
+    }
+
+    /** How many messages arrived in all. */
+    public int total() {
+        return messages.size();
+    }
+
+    /** Ids that arrived more than once. */
+    public List<String> duplicates() {
+        return counts.entrySet().stream().filter(e -> e.getValue().get() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /** The ids that arrived. */
+    public java.util.Set<String> ids() {
+        return counts.keySet();
+    }
+
+    /** Every message received, in order. */
+    public List<Message> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
+    /** The body of a received text message. */
+    public static String text(Message m) {
+        try {
+            return ((TextMessage) m).getText();
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
