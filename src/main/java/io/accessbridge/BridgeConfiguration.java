@@ -8,7 +8,8 @@ import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
 import io.accessbridge.ingest.Quarantine;
-import io.accessbridge.inventory.DeviceDirectory;
+import io.accessbridge.inventory.DeviceInventory;
+import io.accessbridge.inventory.DeviceInventoryLoader;
 import io.accessbridge.privacy.PrivacyPolicy;
 import io.accessbridge.v1.V1EventNormalizer;
 import io.accessbridge.v1.V1PushReceiver;
@@ -82,10 +83,11 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
         return new ImageStore(Path.of(settings().string("bridge.images.dir", "data/images")));
     }
 
-    /** The device inventory as receivers see it. */
-    @BindToRegistry("deviceDirectory")
-    public DeviceDirectory deviceDirectory() {
-        return DeviceDirectory.EMPTY;
+    /** The device inventory, {@code config/devices.yaml}; a wrong inventory stops start-up. */
+    @BindToRegistry("deviceInventory")
+    public DeviceInventory deviceInventory() {
+        return new DeviceInventoryLoader(System.getenv())
+                .load(Path.of(settings().string("bridge.devices.file", "config/devices.yaml")));
     }
 
     /** v1 HTTP push: protocol step of route {@code ingest-v1-http}. */
@@ -93,7 +95,7 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     public V1PushReceiver v1PushReceiver() {
         return new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
                 new V1EventNormalizer(lookup("privacyPolicy", PrivacyPolicy.class)),
-                lookup("deviceDirectory", DeviceDirectory.class),
+                lookup("deviceInventory", DeviceInventory.class),
                 new CanonicalMessage(lookup("imageStore", ImageStore.class)));
     }
 
