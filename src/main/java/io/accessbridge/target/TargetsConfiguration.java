@@ -1,0 +1,150 @@
+package io.accessbridge.target;
+
+import io.accessbridge.broker.BrokerSettings;
+import io.accessbridge.config.BridgeProperties;
+import io.accessbridge.inventory.DeviceInventory;
+import io.accessbridge.target.erpnext.ErpNextCheckins;
+import io.accessbridge.target.erpnext.ErpNextSettings;
+import io.accessbridge.target.webhook.WebhookDelivery;
+import io.accessbridge.target.webhook.WebhookSettings;
+import io.accessbridge.target.webhook.WebhookSigner;
+import jakarta.jms.ConnectionFactory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+
+/**
+ * The delivery targets' beans, bound for the {@code routes/forward-*.camel.yaml} routes, and the target
+ * queues created at start. Targets are listed by {@code bridge.targets}; each is switched on with
+ * {@code bridge.target.<name>.enabled=true}, and an enabled target missing a required setting stops start-up.
+ */
+public class TargetsConfiguration implements CamelConfiguration, CamelContextAware {
+
+    /** The targets the bridge ships routes for. */
+    public static final List<String> BUILT_IN = List.of("erpnext", "odoo", "http", "csv", "webhook", "webhook-alarms");
+
+    private CamelContext context;
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    private Settings settings() {
+        return Settings.of(new BridgeProperties(context));
+    }
+
+    /** The names of all targets, {@code bridge.targets}. */
+    public List<String> targetNames() {
+        return settings().list("bridge.targets", String.join(",", BUILT_IN));
+    }
+
+    /** The settings of every target in {@code bridge.targets}. */
+    public List<TargetSettings> targets() {
+        Settings s = settings();
+        List<TargetSettings> out = new ArrayList<>();
+        for (String name : targetNames()) {
+            out.add(TargetSettings.from(s, name));
+        }
+        return out;
+    }
+
+    /** Per-target delivered / skipped / failed / retrying / dead-lettered counts. */
+    @BindToRegistry("targetStats")
+    public TargetStats targetStats() {
+        return new TargetStats();
+    }
+
+    /** Retry, give-up and dead-letter decisions of the delivery routes. */
+    @BindToRegistry("deliveryPolicy")
+    public DeliveryPolicy deliveryPolicy() {
+        Settings s = settings();
+        return new DeliveryPolicy(name -> TargetSettings.from(s, name), lookup("targetStats", TargetStats.class),
+                clock, new Random());
+    }
+
+    /** Event-kind patterns of route filters. */
+    @BindToRegistry("eventKinds")
+    public EventKinds eventKinds() {
+        return new EventKinds();
+    }
+
+    /** Which events are attendance punches, whose, when and where (HR/ERP targets). */
+    @BindToRegistry("attendancePunches")
+    public AttendancePunches attendancePunches() {
+        DeviceInventory inventory = lookup("deviceInventory", DeviceInventory.class);
+        return new AttendancePunches(AttendanceSettings.from(settings()), inventory::device);
+    }
+
+    /** ERPNext Employee Checkin mapping and answer check. */
+    @BindToRegistry("erpnextCheckins")
+    public ErpNextCheckins erpnextCheckins() {
+        return new ErpNextCheckins(ErpNextSettings.from(settings()), clock);
+    }
+
+    /** Signing and answer check of the webhook target. */
+    @BindToRegistry("webhookDelivery")
+    public WebhookDelivery webhookDelivery() {
+        return webhook(WebhookSettings.from(settings(), "webhook", "*"));
+    }
+
+    /** Signing and answer check of the alarm webhook target. */
+    @BindToRegistry("webhookAlarmsDelivery")
+    public WebhookDelivery webhookAlarmsDelivery() {
+        return webhook(WebhookSettings.from(settings(), "webhook-alarms", "alarm.*"));
+    }
+
+    private WebhookDelivery webhook(WebhookSettings w) {
+        return new WebhookDelivery(w.secrets().isEmpty() ? null : new WebhookSigner(w.secrets()), clock);
+    }
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        List<TargetSettings> targets = targets();
+        Settings s = settings();
+        for (TargetSettings t : targets) {
+            if (t.enabled()) {
+                checkRequired(s, t.name());
+            }
+        }
+        BrokerSettings broker = lookup("brokerSettings", BrokerSettings.class);
+        camelContext.addService(new TargetTopology(broker, targets), true, true);
+        camelContext.addService(new JmsPoolCloser(lookup("jmsConnectionFactory", ConnectionFactory.class)), true, true);
+    }
+
+    private static void checkRequired(Settings s, String name) {
+        String why = "when target " + name + " is enabled";
+        switch (name) {
+            case "erpnext" -> {
+                s.required("bridge.target.erpnext.url", why);
+                s.required("bridge.target.erpnext.api-key", why);
+                s.required("bridge.target.erpnext.secret", why);
+            }
+            case "webhook", "webhook-alarms" -> {
+                s.required("bridge.target." + name + ".url", why);
+                new WebhookSigner(List.of(s.required("bridge.target." + name + ".secret", why).split("[,\\s]+")));
+            }
+            default -> {
+            }
+        }
+    }
+
+    private <T> T lookup(String name, Class<T> type) {
+        T bean = context.getRegistry().lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new IllegalStateException("bean " + name + " is not bound");
+        }
+        return bean;
+    }
+}
