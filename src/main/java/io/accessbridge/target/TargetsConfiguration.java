@@ -5,6 +5,10 @@ import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.target.erpnext.ErpNextCheckins;
 import io.accessbridge.target.erpnext.ErpNextSettings;
+import io.accessbridge.target.odoo.CamelOdooTransport;
+import io.accessbridge.target.odoo.OdooAttendance;
+import io.accessbridge.target.odoo.OdooRpc;
+import io.accessbridge.target.odoo.OdooSettings;
 import io.accessbridge.target.webhook.WebhookDelivery;
 import io.accessbridge.target.webhook.WebhookSettings;
 import io.accessbridge.target.webhook.WebhookSigner;
@@ -93,6 +97,13 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
         return new ErpNextCheckins(ErpNextSettings.from(settings()), clock);
     }
 
+    /** Odoo hr.attendance check-ins and check-outs over JSON-RPC. */
+    @BindToRegistry("odooAttendance")
+    public OdooAttendance odooAttendance() {
+        OdooSettings odoo = OdooSettings.from(settings());
+        return new OdooAttendance(new OdooRpc(new CamelOdooTransport(context, clock), odoo), odoo);
+    }
+
     /** Signing and answer check of the webhook target. */
     @BindToRegistry("webhookDelivery")
     public WebhookDelivery webhookDelivery() {
@@ -130,6 +141,12 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
                 s.required("bridge.target.erpnext.url", why);
                 s.required("bridge.target.erpnext.api-key", why);
                 s.required("bridge.target.erpnext.secret", why);
+            }
+            case "odoo" -> {
+                s.required("bridge.target.odoo.url", why);
+                s.required("bridge.target.odoo.db", why);
+                s.required("bridge.target.odoo.login", why);
+                s.required("bridge.target.odoo.api-key", why);
             }
             case "webhook", "webhook-alarms" -> {
                 s.required("bridge.target." + name + ".url", why);
