@@ -3,8 +3,12 @@ package io.accessbridge.target;
 import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.inventory.DeviceInventory;
+import io.accessbridge.target.csv.CsvAttendanceFile;
+import io.accessbridge.target.csv.CsvSettings;
 import io.accessbridge.target.erpnext.ErpNextCheckins;
 import io.accessbridge.target.erpnext.ErpNextSettings;
+import io.accessbridge.target.http.HttpJsonTarget;
+import io.accessbridge.target.http.JsonTemplates;
 import io.accessbridge.target.odoo.CamelOdooTransport;
 import io.accessbridge.target.odoo.OdooAttendance;
 import io.accessbridge.target.odoo.OdooRpc;
@@ -13,14 +17,23 @@ import io.accessbridge.target.webhook.WebhookDelivery;
 import io.accessbridge.target.webhook.WebhookSettings;
 import io.accessbridge.target.webhook.WebhookSigner;
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Component;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.component.mustache.MustacheComponent;
 
 /**
  * The delivery targets' beans, bound for the {@code routes/forward-*.camel.yaml} routes, and the target
@@ -104,6 +117,25 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
         return new OdooAttendance(new OdooRpc(new CamelOdooTransport(context, clock), odoo), odoo);
     }
 
+    /** The daily CSV attendance file. */
+    @BindToRegistry("csvAttendance")
+    public CsvAttendanceFile csvAttendance() {
+        CsvSettings csv = CsvSettings.from(settings());
+        return new CsvAttendanceFile(csv.dir(), csv.rotationZone(), clock);
+    }
+
+    /** Steps of the generic HTTP JSON target. */
+    @BindToRegistry("httpJsonTarget")
+    public HttpJsonTarget httpJsonTarget() {
+        return new HttpJsonTarget(clock);
+    }
+
+    /** The {@code json-template:} component: Mustache templates with JSON-escaped values. */
+    @BindToRegistry("json-template")
+    public MustacheComponent jsonTemplate() {
+        return JsonTemplates.component();
+    }
+
     /** Signing and answer check of the webhook target. */
     @BindToRegistry("webhookDelivery")
     public WebhookDelivery webhookDelivery() {
@@ -132,6 +164,26 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
         BrokerSettings broker = lookup("brokerSettings", BrokerSettings.class);
         camelContext.addService(new TargetTopology(broker, targets), true, true);
         camelContext.addService(new JmsPoolCloser(lookup("jmsConnectionFactory", ConnectionFactory.class)), true, true);
+        camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextInitializing(CamelContext c) {
+                checkRouteFiles(c);
+            }
+        });
+    }
+
+    /** Runs {@link RouteFileCheck} over the route files, once every bean is bound and before routes are built. */
+    static void checkRouteFiles(CamelContext c) {
+        String pattern = c.getPropertiesComponent().resolveProperty("camel.main.routes-include-pattern").orElse("");
+        Set<String> known = PluginHelper.getComponentNameResolver(c).resolveNames(c);
+        RouteFileCheck check = new RouteFileCheck(key -> c.getPropertiesComponent().resolveProperty(key),
+                name -> c.getRegistry().lookupByName(name),
+                scheme -> known.contains(scheme) || c.getRegistry().lookupByName(scheme) instanceof Component);
+        try {
+            check.verify(RouteFileCheck.files(pattern));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the route files", e);
+        }
     }
 
     private static void checkRequired(Settings s, String name) {
@@ -147,6 +199,14 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
                 s.required("bridge.target.odoo.db", why);
                 s.required("bridge.target.odoo.login", why);
                 s.required("bridge.target.odoo.api-key", why);
+            }
+            case "http" -> {
+                s.required("bridge.target.http.url", why);
+                String template = s.required("bridge.target.http.template", why);
+                if (!Files.isReadable(Path.of(template))) {
+                    throw new IllegalStateException("setting bridge.target.http.template: file " + template
+                            + " cannot be read");
+                }
             }
             case "webhook", "webhook-alarms" -> {
                 s.required("bridge.target." + name + ".url", why);
