@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -131,7 +132,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
     private volatile OfflineMode offlineMode = OfflineMode.HTTP_503;
     private volatile Duration replyDelay = Duration.ZERO;
     private volatile URI reportTarget;
-    private final Deque<Failure> failures = new ArrayDeque<>();
+    private final Deque<PendingFailure> failures = new ArrayDeque<>();
     private final AtomicLong reportReqids = new AtomicLong(500_000);
 
     private final Map<String, LongAdder> requestsByAction = new ConcurrentHashMap<>();
@@ -144,6 +145,9 @@ public final class V3DeviceSimulator implements AutoCloseable {
     private final Set<String> reqids = ConcurrentHashMap.newKeySet();
     private final LongAdder duplicateReqids = new LongAdder();
     private volatile CountDownLatch replyGate = new CountDownLatch(0);
+
+    private record PendingFailure(Failure failure, String action) {
+    }
 
     private V3DeviceSimulator(Builder b) {
         this.deviceId = b.deviceId;
@@ -549,10 +553,29 @@ public final class V3DeviceSimulator implements AutoCloseable {
 
     /** The next {@code k} calls (any action) fail this way, then the device behaves again. */
     public void failNext(int k, Failure failure) {
+        failNext(k, failure, null);
+    }
+
+    /** The next {@code k} calls of {@code action} ({@code null}: any action) fail this way. */
+    public void failNext(int k, Failure failure, String action) {
+        Objects.requireNonNull(failure, "failure");
         synchronized (failures) {
             for (int i = 0; i < k; i++) {
-                failures.add(failure);
+                failures.add(new PendingFailure(failure, action));
             }
+        }
+    }
+
+    private Failure takeFailure(String action) {
+        synchronized (failures) {
+            for (Iterator<PendingFailure> it = failures.iterator(); it.hasNext(); ) {
+                PendingFailure f = it.next();
+                if (f.action() == null || f.action().equals(action)) {
+                    it.remove();
+                    return f.failure();
+                }
+            }
+            return null;
         }
     }
 
@@ -727,10 +750,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sleep(replyDelay);
-        Failure failure;
-        synchronized (failures) {
-            failure = failures.poll();
-        }
+        Failure failure = takeFailure(action);
         if (failure == Failure.HTTP_500) {
             send(exchange, 500, "text/plain", "internal error".getBytes(StandardCharsets.UTF_8));
             return;

@@ -306,11 +306,15 @@ class V3DeviceSimulatorTest {
         assertThat(failed.retcode()).isEqualTo(V3DeviceSimulator.RETCODE_INJECTED);
         assertThat(failed.reqid()).isEqualTo(failed.reqidSent());
 
+        sim.failNext(1, Failure.HTTP_500, "event-fetch");
+        assertThat(call(sim, "event-info", null).status()).as("targets event-fetch only").isEqualTo(200);
+        assertThat(call(sim, "event-fetch", null).status()).isEqualTo(500);
+
         Reply ok = call(sim, "event-info", null);
         assertThat(ok.retcode()).isZero();
         assertThat(ok.reqid()).isEqualTo(ok.reqidSent());
-        assertThat(sim.requestCount("event-info")).isEqualTo(5);
-        assertThat(sim.requestCount("event-fetch")).isEqualTo(1);
+        assertThat(sim.requestCount("event-info")).isEqualTo(6);
+        assertThat(sim.requestCount("event-fetch")).isEqualTo(2);
     }
 
     @Test
