@@ -130,6 +130,7 @@ public final class V3EventNormalizer {
                 String reason = type.equals("remote") ? "remote" : "exit-button";
                 b.kind = EventKind.DOOR_RELEASED;
                 b.credential = new AccessEvent.Credential(reason, null, null, null);
+                b.onvifTopic = OnvifTopics.ACCESS_GRANTED_ANONYMOUS;
                 vendor.put("reason", reason);
             }
             case "fire", "disa" -> {

@@ -44,7 +44,10 @@ public final class V3Poller {
 
     /** Where a device without a checkpoint starts. */
     public enum StartPosition {
-        /** From the oldest event the device still holds (default: nothing falls on the floor). */
+        /**
+         * From the oldest event the device still holds (default: nothing falls on the floor). What the
+         * device overwrote before its first poll is not reported as a gap.
+         */
         EARLIEST,
         /** After the newest event: only events logged from now on. */
         LATEST
@@ -141,7 +144,7 @@ public final class V3Poller {
             Optional<Checkpoint> loaded = store.load(deviceId);
             if (loaded.isEmpty()) {
                 long last = info.isEmpty() ? 0
-                        : options.start() == StartPosition.LATEST ? info.max() : info.min() - 1;
+                        : options.start() == StartPosition.LATEST ? info.max() : Math.max(0, info.min() - 1);
                 cp = new Checkpoint(last, null, info.min(), info.max(), 0, now());
                 store.save(deviceId, cp);
             } else {

@@ -161,6 +161,7 @@ class V3EventNormalizerTest {
         assertThat(e.kind()).isEqualTo(EventKind.DOOR_RELEASED);
         assertThat(e.data().credential().method()).isEqualTo(reason);
         assertThat(e.data().vendor()).containsEntry("reason", reason);
+        assertThat(e.data().door().onvifTopic()).isEqualTo(OnvifTopics.ACCESS_GRANTED_ANONYMOUS);
         assertThat(e.data().person()).isNull();
     }
 
