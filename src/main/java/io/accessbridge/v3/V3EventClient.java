@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.accessbridge.ingest.VendorJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.JsonFields;
@@ -47,7 +48,8 @@ public final class V3EventClient {
     static final String ACTION_FETCH = "event-fetch";
 
     private static final Pattern API_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,15}");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Spec 004's own reply examples carry trailing commas: the vendor reader accepts them. */
+    private static final ObjectMapper MAPPER = VendorJson.MAPPER.copy()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -263,4 +263,15 @@ class V3EventClientTest {
 
         assertThat(seqnums(client.fetch(7, 3))).containsExactly(7L, 8L, 9L);
     }
+
+    @Test
+    void specEventInfoReplyVerbatimWithItsTrailingCommaIsRead() throws Exception {
+        String verbatim = new String(io.accessbridge.testing.Fixtures.bytes("v3/spec-004-event-info-reply-verbatim.json"),
+                StandardCharsets.UTF_8);
+        V3EventClient client = stubClient(reqid -> verbatim.replace("129393", reqid));
+
+        V3EventInfo info = client.info();
+        assertThat(info.min()).isEqualTo(1);
+        assertThat(info.max()).isEqualTo(9);
+    }
 }

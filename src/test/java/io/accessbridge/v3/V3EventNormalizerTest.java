@@ -70,6 +70,13 @@ class V3EventNormalizerTest {
     }
 
     @Test
+    void specEventObjectVerbatimWithItsCommentsNormalizesLikeTheCleanedCopy() throws IOException {
+        JsonNode verbatim = io.accessbridge.testing.Fixtures.json("v3/spec-004-event-object-verbatim.json");
+        CanonicalEvent fromVerbatim = V3EventNormalizer.normalize(verbatim, FETCH).event();
+        assertThat(fromVerbatim).isEqualTo(normalize("spec-example-face.json", FETCH));
+    }
+
+    @Test
     void verifiedFaceWithTemperatureAndInventoryContext() throws IOException {
         CanonicalEvent e = normalize("face-verified.json", KNOWN);
 
