@@ -559,9 +559,7 @@ public final class V1DeviceSimulator implements AutoCloseable {
             }
         }
         for (WsSession s : sessions) {
-            if (s.connection() != null) {
-                s.connection().channel().config().setAutoRead(!on);
-            }
+            setAutoRead(s, !on);
         }
         for (Parked p : resume) {
             p.context().runOnContext(v -> {
@@ -960,8 +958,8 @@ public final class V1DeviceSimulator implements AutoCloseable {
             maxWs.accumulateAndGet(sessions.size(), Math::max);
             if (state != State.UP) {
                 abort(session);
-            } else if (stalled && conn != null) {
-                conn.channel().config().setAutoRead(false);
+            } else if (stalled) {
+                setAutoRead(session, false);
             }
         });
     }
@@ -977,6 +975,19 @@ public final class V1DeviceSimulator implements AutoCloseable {
                 s.ws().writeTextMessage(record.json());
                 wsFramesSent.incrementAndGet();
             }
+        }
+    }
+
+    /** Sets auto-read on the connection's event loop and waits, so no read slips through a stall. */
+    private static void setAutoRead(WsSession s, boolean on) {
+        if (s.connection() == null) {
+            return;
+        }
+        io.netty.channel.Channel ch = s.connection().channel();
+        if (ch.eventLoop().inEventLoop()) {
+            ch.config().setAutoRead(on);
+        } else {
+            ch.eventLoop().submit(() -> ch.config().setAutoRead(on)).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
