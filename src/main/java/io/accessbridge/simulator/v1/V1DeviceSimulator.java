@@ -79,8 +79,13 @@ import org.slf4j.LoggerFactory;
  * after {@link Options#rebootDelay()}; the offline cache survives (it is in flash) and is sent once
  * a new subscription is set.
  *
- * <p>{@link #emit()} only records while the device is up (started and not rebooting). Instances are
- * thread-safe. Log lines carry the serial number only, never record content.
+ * <p>{@link #emit()} only records while the device is up (started and not rebooting). Alarms
+ * (type 1) go out on both channels like recognition records. Instances are thread-safe;
+ * {@link #start()}, {@link #stop()}, {@link #reboot()} and {@link #stall(boolean)} block briefly
+ * and must not be called from a Vert.x event loop. {@link #stall(boolean)} and
+ * {@link #dropConnections()} reach the Netty channel through Vert.x 4's
+ * {@code io.vertx.core.net.impl.ConnectionBase}, because Vert.x answers pings before any
+ * user-level pause. Log lines carry the serial number only, never record content.
  */
 public final class V1DeviceSimulator implements AutoCloseable {
 
