@@ -117,9 +117,12 @@ public final class V1Fleet implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.runtime = V1SimRuntime.create(options.runtime());
         long base = options.seed() == null ? System.nanoTime() : options.seed();
+        // one independent seed per device: seeds spaced by SplittableRandom's own gamma would give
+        // every device the same sequence shifted by one step (and the same uuids)
+        java.util.SplittableRandom seeds = new java.util.SplittableRandom(base);
         for (int i = 1; i <= options.devices(); i++) {
             String sn = options.serialPrefix() + String.format(Locale.ROOT, "%06d", i);
-            V1RecordGenerator.Options gen = options.device().generator().withSeed(base + i * 0x9E3779B97F4A7C15L);
+            V1RecordGenerator.Options gen = options.device().generator().withSeed(seeds.nextLong());
             devices.add(new V1DeviceSimulator(sn, options.device().withGenerator(gen), runtime));
         }
     }

@@ -88,6 +88,20 @@ class V1FleetTest {
     }
 
     @Test
+    void devicesOfASeededFleetNeverShareRecordIds() throws Exception {
+        try (V1TestReceiver receiver = new V1TestReceiver();
+             V1Fleet fleet = new V1Fleet(burst(6, 40, 42L))) {
+            fleet.start();
+            fleet.subscribeAll(receiver.url("/p/{sn}"), true);
+            fleet.startGenerating();
+            await().atMost(WAIT).until(() -> fleet.stats().acknowledged() == 240);
+            Set<String> keys = new HashSet<>();
+            fleet.devices().forEach(d -> keys.addAll(d.acknowledgedKeys()));
+            assertThat(keys).as("no uuid or alarm trace id repeats across devices").hasSize(240);
+        }
+    }
+
+    @Test
     void rateModeKeepsGeneratingUntilStopped() throws Exception {
         V1Fleet.Options o = burst(3, 1, 5L).withLoad(200, 0);
         try (V1TestReceiver receiver = new V1TestReceiver(); V1Fleet fleet = new V1Fleet(o)) {
