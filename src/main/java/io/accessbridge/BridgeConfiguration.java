@@ -11,6 +11,7 @@ import io.accessbridge.ingest.Quarantine;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.inventory.DeviceInventoryLoader;
 import io.accessbridge.privacy.PrivacyPolicy;
+import io.accessbridge.status.DeviceStatusRegistry;
 import io.accessbridge.v1.V1EventNormalizer;
 import io.accessbridge.v1.V1PushReceiver;
 import io.accessbridge.v1.V1PushReplies;
@@ -18,10 +19,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The bridge's beans, bound for the YAML routes, and the broker services started before them.
@@ -30,6 +36,7 @@ import org.apache.camel.CamelContextAware;
  */
 public class BridgeConfiguration implements CamelConfiguration, CamelContextAware {
 
+    private final Map<String, Object> beans = new HashMap<>();
     private CamelContext context;
 
     @Override
@@ -49,86 +56,102 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** Broker connection and topology settings. */
     @BindToRegistry("brokerSettings")
     public BrokerSettings brokerSettings() {
-        return BrokerSettings.from(settings());
+        return once("brokerSettings", () -> BrokerSettings.from(settings()));
     }
 
     /** The pooled JMS connection factory of the {@code jms} component. */
     @BindToRegistry("jmsConnectionFactory")
     public ConnectionFactory jmsConnectionFactory() {
-        return JmsConnectionFactories.pooled(brokerSettingsBean());
+        return once("jmsConnectionFactory", () -> JmsConnectionFactories.pooled(brokerSettings()));
     }
 
     /** One Vert.x for the HTTP server and the device clients; its worker pool runs the ingest routes. */
     @BindToRegistry("vertx")
     public Vertx vertx() {
-        return Vertx.vertx(new VertxOptions()
+        return once("vertx", () -> Vertx.vertx(new VertxOptions()
                 .setWorkerPoolSize(settings().integer("bridge.http.worker-threads", 64))
-                .setPreferNativeTransport(true));
+                .setPreferNativeTransport(true)));
     }
 
     /** What personal data may leave the bridge. */
     @BindToRegistry("privacyPolicy")
     public PrivacyPolicy privacyPolicy() {
         BridgeProperties p = settings();
-        return new PrivacyPolicy(
+        return once("privacyPolicy", () -> new PrivacyPolicy(
                 p.bool("bridge.privacy.forward-images", false),
                 PrivacyPolicy.IdNumberMode.valueOf(p.string("bridge.privacy.id-number", "DROP").toUpperCase()),
                 p.optional("bridge.privacy.hash-key").orElse(null),
-                p.bool("bridge.privacy.forward-names", true));
+                p.bool("bridge.privacy.forward-names", true)));
     }
 
     /** Claim-check store of snapshots. */
     @BindToRegistry("imageStore")
     public ImageStore imageStore() {
-        return new ImageStore(Path.of(settings().string("bridge.images.dir", "data/images")));
+        return once("imageStore", () -> new ImageStore(Path.of(settings().string("bridge.images.dir", "data/images"))));
     }
 
     /** The device inventory, {@code config/devices.yaml}; a wrong inventory stops start-up. */
     @BindToRegistry("deviceInventory")
     public DeviceInventory deviceInventory() {
-        return new DeviceInventoryLoader(System.getenv())
-                .load(Path.of(settings().string("bridge.devices.file", "config/devices.yaml")));
+        return once("deviceInventory", () -> new DeviceInventoryLoader(System.getenv())
+                .load(Path.of(settings().string("bridge.devices.file", "config/devices.yaml"))));
+    }
+
+    /** Live state of every device, for the status API, metrics and logs. */
+    @BindToRegistry("deviceStatus")
+    public DeviceStatusRegistry deviceStatus() {
+        return once("deviceStatus", () -> {
+            DeviceStatusRegistry registry = new DeviceStatusRegistry();
+            deviceInventory().devices().forEach(d -> registry.register(d.id(), d.generation().name().toLowerCase()));
+            return registry;
+        });
     }
 
     /** v1 HTTP push: protocol step of route {@code ingest-v1-http}. */
     @BindToRegistry("v1PushReceiver")
     public V1PushReceiver v1PushReceiver() {
-        return new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
-                new V1EventNormalizer(lookup("privacyPolicy", PrivacyPolicy.class)),
-                lookup("deviceInventory", DeviceInventory.class),
-                new CanonicalMessage(lookup("imageStore", ImageStore.class)));
+        return once("v1PushReceiver", () -> new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
+                new V1EventNormalizer(privacyPolicy()),
+                deviceInventory(),
+                new CanonicalMessage(imageStore())));
     }
 
     /** v1 HTTP push: the protocol's answers. */
     @BindToRegistry("v1PushReplies")
     public V1PushReplies v1PushReplies() {
-        return new V1PushReplies();
+        return once("v1PushReplies", () -> new V1PushReplies());
     }
 
     /** Builds quarantine messages from rejected input. */
     @BindToRegistry("quarantine")
     public Quarantine quarantine() {
-        return new Quarantine();
+        return once("quarantine", () -> new Quarantine());
     }
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        BrokerSettings broker = brokerSettingsBean();
+        BrokerSettings broker = brokerSettings();
         if (broker.embedded()) {
             camelContext.addService(new EmbeddedBroker(broker), true, true);
         }
         camelContext.addService(new BrokerTopology(broker), true, true);
+        Vertx vertx = vertx();
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        }, true, true);
     }
 
-    private BrokerSettings brokerSettingsBean() {
-        return lookup("brokerSettings", BrokerSettings.class);
-    }
-
-    private <T> T lookup(String name, Class<T> type) {
-        T bean = context.getRegistry().lookupByNameAndType(name, type);
+    /** Each bean is made once, whether Camel binds it first or another bean asks for it first. */
+    @SuppressWarnings("unchecked")
+    private synchronized <T> T once(String name, Supplier<T> factory) {
+        Object bean = beans.get(name);
         if (bean == null) {
-            throw new IllegalStateException("bean " + name + " is not bound");
+            bean = factory.get();
+            beans.put(name, bean);
         }
-        return bean;
+        return (T) bean;
     }
 }

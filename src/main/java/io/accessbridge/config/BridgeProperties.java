@@ -1,5 +1,9 @@
 package io.accessbridge.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -30,9 +34,31 @@ public final class BridgeProperties {
         return optional(key).orElseThrow(() -> new IllegalStateException("setting " + key + " is required"));
     }
 
-    /** A text setting, empty when unset or blank. */
+    /**
+     * A text setting, empty when unset or blank. A setting that is not set can also come from a
+     * secret file named by the environment variable {@code <KEY>_FILE}
+     * ({@code bridge.broker.password} -> {@code BRIDGE_BROKER_PASSWORD_FILE}), as Docker and
+     * Kubernetes secrets are mounted.
+     */
     public Optional<String> optional(String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> value = properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty());
+        if (value.isPresent()) {
+            return value;
+        }
+        String file = System.getenv(envName(key) + "_FILE");
+        if (file == null || file.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty());
+        } catch (IOException e) {
+            throw new IllegalStateException("secret file of " + key + " (" + file + ") cannot be read");
+        }
+    }
+
+    /** The environment variable of a key: {@code bridge.broker.send-timeout-ms} -> {@code BRIDGE_BROKER_SEND_TIMEOUT_MS}. */
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** An integer setting. */

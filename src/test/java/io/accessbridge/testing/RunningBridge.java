@@ -44,15 +44,15 @@ public final class RunningBridge implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("bridge did not start", e);
         }
-        return new RunningBridge(main, Integer.parseInt(s.get("camel.server.port")),
+        return new RunningBridge(main, Integer.parseInt(s.get("bridge.http.port")),
                 Integer.parseInt(s.get("bridge.broker.port")), s);
     }
 
     /** The settings a test bridge starts with: free ports, data under {@code dataDir}. */
     public static Map<String, String> defaults(Path dataDir) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("camel.server.port", String.valueOf(FreePorts.next()));
-        s.put("camel.server.host", "127.0.0.1");
+        s.put("bridge.http.port", String.valueOf(FreePorts.next()));
+        s.put("bridge.http.host", "127.0.0.1");
         s.put("bridge.broker.port", String.valueOf(FreePorts.next()));
         s.put("bridge.broker.data-dir", dataDir.resolve("broker").toString());
         s.put("bridge.images.dir", dataDir.resolve("images").toString());

@@ -1,0 +1,272 @@
+package io.accessbridge.v3;
+
+import io.accessbridge.checkpoint.Checkpoint;
+import io.accessbridge.checkpoint.CheckpointStore;
+import io.accessbridge.ingest.InvalidEventException;
+import io.accessbridge.ingest.JsonFields;
+import io.accessbridge.ingest.NormalizedEvent;
+import io.accessbridge.ingest.SourceContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's polling cycle over the v3 event log, without Camel: {@code event-info}, then
+ * {@code event-fetch} pages from the checkpoint up to {@code max}; each page is normalised and
+ * handed to the {@link Publisher}, and the checkpoint is saved only after the publisher returns.
+ *
+ * <p>Loss and resets: when the device's {@code min} has passed the checkpoint, the overwritten range
+ * is published as one {@code device.gap} event and reading continues from {@code min}. A reset
+ * (seqnums restarted) is detected when {@code max} falls below what was seen before, or when the
+ * event at the checkpoint's seqnum has another timestamp than the one read; the checkpoint's epoch is
+ * then incremented and reading restarts from the new {@code min}. Events seen but not yet read
+ * before a reset are reported as a gap. Event ids include the timestamp, so re-used seqnums give new ids.
+ *
+ * <p>Events the normaliser rejects are skipped (counted in {@link Result#invalid()}, logged by
+ * seqnum only) so that one bad record cannot stall a device. Not thread-safe: run one cycle per
+ * device at a time.
+ */
+public final class V3Poller {
+
+    private static final Logger LOG = LoggerFactory.getLogger(V3Poller.class);
+
+    /** Receives normalised events; returns only once they are durably stored (e.g. committed to the broker). */
+    @FunctionalInterface
+    public interface Publisher {
+        /** Stores the events, in order; throws when they are not all stored. */
+        void publish(List<NormalizedEvent> events) throws Exception;
+    }
+
+    /** Where a device without a checkpoint starts. */
+    public enum StartPosition {
+        /**
+         * From the oldest event the device still holds (default: nothing falls on the floor). What the
+         * device overwrote before its first poll is not reported as a gap.
+         */
+        EARLIEST,
+        /** After the newest event: only events logged from now on. */
+        LATEST
+    }
+
+    /**
+     * Poller options.
+     *
+     * @param limit    events asked for per {@code event-fetch} (default 100)
+     * @param maxPages pages fetched per cycle at most, so a long backlog does not hold one cycle
+     *                 forever (default 50); {@link Result#caughtUp()} tells whether more is waiting
+     * @param start    where a device without a checkpoint starts (default {@link StartPosition#EARLIEST})
+     */
+    public record Options(int limit, int maxPages, StartPosition start) {
+
+        /** limit 100, maxPages 50, EARLIEST. */
+        public static final Options DEFAULTS = new Options(100, 50, StartPosition.EARLIEST);
+
+        public Options {
+            if (limit <= 0 || maxPages <= 0) {
+                throw new IllegalArgumentException("limit and maxPages must be positive");
+            }
+            Objects.requireNonNull(start, "start");
+        }
+    }
+
+    /**
+     * The outcome of one cycle.
+     *
+     * @param fetched       device events received (new ones, overlap re-reads excluded)
+     * @param published     canonical events handed to the publisher, gap events included
+     * @param invalid       device events skipped because the normaliser rejected them
+     * @param caughtUp      whether the checkpoint reached the device's {@code max} seen at the start
+     * @param gapFound      whether events were lost on the device (a {@code device.gap} was published)
+     * @param lostEvents    how many seqnums the published gaps cover
+     * @param resetDetected whether a device reset was detected (the epoch was incremented)
+     * @param checkpoint    the checkpoint after the cycle
+     */
+    public record Result(int fetched, int published, int invalid, boolean caughtUp, boolean gapFound,
+                         long lostEvents, boolean resetDetected, Checkpoint checkpoint) {
+    }
+
+    private final V3EventClient client;
+    private final CheckpointStore store;
+    private final Publisher publisher;
+    private final SourceContext ctx;
+    private final Options options;
+    private final Clock clock;
+    private final String deviceId;
+
+    /**
+     * @param client    the device's client
+     * @param store     where the checkpoint lives
+     * @param publisher where events go
+     * @param ctx       the device's context; {@code ctx.deviceId()} is required and names the checkpoint
+     * @param options   {@link Options#DEFAULTS} or others
+     * @param clock     stamps checkpoints and gap events
+     */
+    public V3Poller(V3EventClient client, CheckpointStore store, Publisher publisher, SourceContext ctx,
+                    Options options, Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.store = Objects.requireNonNull(store, "store");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.deviceId = Objects.requireNonNull(ctx.deviceId(), "ctx.deviceId()");
+    }
+
+    /** A poller with {@link Options#DEFAULTS} and the system clock. */
+    public V3Poller(V3EventClient client, CheckpointStore store, Publisher publisher, SourceContext ctx) {
+        this(client, store, publisher, ctx, Options.DEFAULTS, Clock.systemUTC());
+    }
+
+    /**
+     * Runs one cycle. Any exception (device, publisher, store) ends the cycle; the checkpoint then
+     * stands at the last page that was published, and the next cycle continues from there.
+     */
+    public Result poll() throws Exception {
+        return new Cycle().run();
+    }
+
+    private final class Cycle {
+        int fetched;
+        int published;
+        int invalid;
+        boolean gapFound;
+        long lost;
+        boolean reset;
+        Checkpoint cp;
+
+        Result run() throws Exception {
+            V3EventInfo info = client.info();
+            Optional<Checkpoint> loaded = store.load(deviceId);
+            if (loaded.isEmpty()) {
+                long last = info.isEmpty() ? 0
+                        : options.start() == StartPosition.LATEST ? info.max() : Math.max(0, info.min() - 1);
+                cp = new Checkpoint(last, null, info.min(), info.max(), 0, now());
+                store.save(deviceId, cp);
+            } else {
+                cp = loaded.get();
+                if (info.max() < cp.lastSeqnum() || info.max() < cp.deviceMax()) {
+                    resetTo(info);
+                }
+            }
+            if (info.isEmpty()) {
+                saveRange(info);
+                return result(info);
+            }
+            skipLost(info);
+
+            long next = cp.lastSeqnum() + 1;
+            boolean verify = cp.lastTimestamp() != null && cp.lastSeqnum() >= info.min();
+            int pages = 0;
+            while (next <= info.max() && pages < options.maxPages()) {
+                List<V3Event> page = client.fetch(verify ? next - 1 : next, options.limit());
+                pages++;
+                if (verify) {
+                    verify = false;
+                    if (!page.isEmpty() && page.get(0).seqnum() == next - 1
+                            && !Objects.equals(timestampOf(page.get(0)), cp.lastTimestamp())) {
+                        LOG.warn("device {}: event {} changed its timestamp, the device was reset", deviceId, next - 1);
+                        resetTo(info);
+                        skipLost(info);
+                        next = cp.lastSeqnum() + 1;
+                        continue;
+                    }
+                }
+                long expected = next;
+                List<V3Event> fresh = page.stream().filter(e -> e.seqnum() >= expected).toList();
+                if (fresh.isEmpty()) {
+                    LOG.warn("device {}: event-fetch from {} returned no new events below max {}", deviceId, next,
+                            info.max());
+                    break;
+                }
+                publishPage(fresh, next);
+                V3Event last = fresh.get(fresh.size() - 1);
+                cp = new Checkpoint(last.seqnum(), timestampOf(last), info.min(), info.max(), cp.epoch(), now());
+                store.save(deviceId, cp);
+                next = last.seqnum() + 1;
+            }
+            saveRange(info);
+            return result(info);
+        }
+
+        private void publishPage(List<V3Event> events, long next) throws Exception {
+            List<NormalizedEvent> out = new ArrayList<>(events.size());
+            long expected = next;
+            for (V3Event e : events) {
+                if (e.seqnum() > expected) {
+                    out.add(gap(expected, e.seqnum() - 1));
+                }
+                fetched++;
+                try {
+                    out.add(V3EventNormalizer.normalize(e.json(), ctx));
+                } catch (InvalidEventException ex) {
+                    invalid++;
+                    LOG.warn("device {}: skipping event {}: {}", deviceId, e.seqnum(), ex.getMessage());
+                }
+                expected = e.seqnum() + 1;
+            }
+            if (!out.isEmpty()) {
+                publisher.publish(List.copyOf(out));
+                published += out.size();
+            }
+        }
+
+        /** Publishes the range between the checkpoint and the device's min as lost, and moves past it. */
+        private void skipLost(V3EventInfo info) throws Exception {
+            if (info.min() > cp.lastSeqnum() + 1) {
+                NormalizedEvent g = gap(cp.lastSeqnum() + 1, info.min() - 1);
+                publisher.publish(List.of(g));
+                published++;
+                cp = new Checkpoint(info.min() - 1, null, info.min(), info.max(), cp.epoch(), now());
+                store.save(deviceId, cp);
+            }
+        }
+
+        /** Starts the next epoch; the events seen but not read before the reset are published as lost. */
+        private void resetTo(V3EventInfo info) throws Exception {
+            LOG.warn("device {}: reset detected (checkpoint {} of max {}, device now {}..{}), epoch {}", deviceId,
+                    cp.lastSeqnum(), cp.deviceMax(), info.min(), info.max(), cp.epoch() + 1);
+            if (cp.deviceMax() > cp.lastSeqnum()) {
+                publisher.publish(List.of(gap(cp.lastSeqnum() + 1, cp.deviceMax())));
+                published++;
+            }
+            cp = cp.nextEpoch(info.min(), info.max(), now());
+            store.save(deviceId, cp);
+            reset = true;
+        }
+
+        private NormalizedEvent gap(long from, long to) {
+            LOG.warn("device {}: events {}..{} were lost on the device before they could be fetched", deviceId, from, to);
+            gapFound = true;
+            lost += to - from + 1;
+            return V3EventNormalizer.gap(from, to, cp.epoch(), now(), ctx);
+        }
+
+        private void saveRange(V3EventInfo info) throws Exception {
+            if (cp.deviceMin() != info.min() || cp.deviceMax() != info.max()) {
+                cp = cp.seen(info.min(), info.max(), now());
+                store.save(deviceId, cp);
+            }
+        }
+
+        private Result result(V3EventInfo info) {
+            return new Result(fetched, published, invalid, cp.lastSeqnum() >= info.max(), gapFound, lost, reset, cp);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static Long timestampOf(V3Event e) {
+        try {
+            return JsonFields.integer(e.json(), "timestamp");
+        } catch (InvalidEventException ex) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.accessbridge.v1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.accessbridge.simulator.v1.V1Fleet;
+import io.accessbridge.testing.BridgeProcess;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.ExpectedIds;
+import io.accessbridge.testing.RunningBridge;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bridge process killed with SIGKILL in the middle of a run and started again on the same
+ * journal: every record the devices hold arrives exactly once, and nothing acknowledged is lost.
+ */
+class BridgeCrashIT {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void killedBridgeLosesNothingAcknowledgedAndStoresNothingTwice() throws Exception {
+        Map<String, String> settings = RunningBridge.defaults(data);
+        Path log = data.resolve("bridge.log");
+        String pushUrl = "http://127.0.0.1:" + settings.get("bridge.http.port") + "/v1/events";
+        BridgeProcess bridge = BridgeProcess.start(settings, log);
+        try (V1Fleet fleet = V1FleetFixture.start(6, 400, 150, 0.1, pushUrl)) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= 600);
+            bridge.kill();
+            long ackedAtKill = fleet.stats().acknowledged();
+            long retriesAtKill = fleet.stats().retries();
+            await().atMost(Duration.ofSeconds(30)).until(() -> fleet.stats().retries() > retriesAtKill + 10);
+            assertThat(fleet.stats().acknowledged()).isEqualTo(ackedAtKill);
+
+            bridge = BridgeProcess.start(settings, log);
+            await().atMost(Duration.ofMinutes(2)).until(() -> fleet.generationDone() && fleet.drained());
+            assertThat(fleet.stats().acknowledged()).isEqualTo(6 * 400);
+            assertThat(fleet.stats().droppedFromCache()).isZero();
+
+            Set<String> expected = ExpectedIds.ofAcknowledged(fleet.devices());
+            try (EventCollector consumer = EventCollector.consume(
+                    "tcp://127.0.0.1:" + settings.get("bridge.broker.port"), "access.events.all")) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> consumer.distinct() >= expected.size());
+                Thread.sleep(1000);
+                assertThat(consumer.ids()).as("every acknowledged record survived the kill")
+                        .containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(consumer.total()).as("no record stored twice").isEqualTo(expected.size());
+            }
+        } finally {
+            bridge.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.accessbridge.v1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.accessbridge.broker.BrokerSettings;
+import io.accessbridge.broker.EmbeddedBroker;
+import io.accessbridge.simulator.v1.V1Fleet;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.ExpectedIds;
+import io.accessbridge.testing.FreePorts;
+import io.accessbridge.testing.RunningBridge;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bridge on an external Artemis (started by the test on its own port), stopped in the middle
+ * of a run: devices get errors and keep their records; once the broker is back, every record is
+ * in it exactly once.
+ */
+class ExternalBrokerOutageIT {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void brokerStoppedMidRunLosesNothingAndStoresNothingTwice() throws Exception {
+        int port = FreePorts.next();
+        String url = "tcp://127.0.0.1:" + port;
+        BrokerSettings external = new BrokerSettings(true, "127.0.0.1", port, data.resolve("external-broker"), url,
+                null, null, 5000, 500_000, 4, "access.events",
+                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine");
+        EmbeddedBroker broker = new EmbeddedBroker(external);
+        broker.start();
+        try (RunningBridge bridge = RunningBridge.start(data.resolve("bridge"), Map.of(
+                "bridge.broker.embedded", "false",
+                "bridge.broker.url", url,
+                "bridge.broker.send-timeout-ms", "2000"));
+             V1Fleet fleet = V1FleetFixture.start(5, 400, 100, 0.1, bridge.pushUrl())) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= 400);
+            broker.stop();
+            long retriesAtStop = fleet.stats().retries();
+            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().retries() > retriesAtStop + 20);
+            long ackedWhileDown = fleet.stats().acknowledged();
+            Thread.sleep(1500);
+            assertThat(fleet.stats().acknowledged()).as("nothing is acknowledged while the broker is down")
+                    .isEqualTo(ackedWhileDown);
+            assertThat(fleet.stats().cached()).as("devices keep what was not acknowledged").isGreaterThan(0);
+
+            broker = new EmbeddedBroker(external);
+            broker.start();
+            await().atMost(Duration.ofMinutes(2)).until(() -> fleet.generationDone() && fleet.drained());
+            assertThat(fleet.stats().acknowledged()).isEqualTo(5 * 400);
+            assertThat(fleet.stats().droppedFromCache()).isZero();
+
+            Set<String> expected = ExpectedIds.ofAcknowledged(fleet.devices());
+            try (EventCollector consumer = EventCollector.consume(url, "access.events.all")) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> consumer.distinct() >= expected.size());
+                Thread.sleep(1000);
+                assertThat(consumer.ids()).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(consumer.total()).as("no record stored twice").isEqualTo(expected.size());
+            }
+        } finally {
+            broker.stop();
+        }
+    }
+}

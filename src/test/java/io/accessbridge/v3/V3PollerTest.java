@@ -1,0 +1,328 @@
+package io.accessbridge.v3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accessbridge.canonical.AccessEvent;
+import io.accessbridge.canonical.CanonicalEvent;
+import io.accessbridge.canonical.EventKind;
+import io.accessbridge.checkpoint.Checkpoint;
+import io.accessbridge.checkpoint.FileCheckpointStore;
+import io.accessbridge.checkpoint.InMemoryCheckpointStore;
+import io.accessbridge.ingest.NormalizedEvent;
+import io.accessbridge.ingest.SourceContext;
+import io.accessbridge.simulator.v3.V3DeviceSimulator;
+import io.accessbridge.v3.V3Poller.Options;
+import io.accessbridge.v3.V3Poller.Result;
+import io.accessbridge.v3.V3Poller.StartPosition;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class V3PollerTest {
+
+    private static final String DEVICE = "lobby-v3";
+    private static final SourceContext CTX = SourceContext.of("v3-fetch", "127.0.0.1")
+            .withDevice(DEVICE, "hq", "Lobby", "IN");
+    private static final Clock BRIDGE_CLOCK = Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC);
+    private static HttpClient http;
+
+    private V3DeviceSimulator sim;
+    private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+    private final List<CanonicalEvent> published = new CopyOnWriteArrayList<>();
+    private final V3Poller.Publisher memory = events -> events.forEach(e -> published.add(e.event()));
+
+    /** A device clock that moves one second per reading, so no two events share a timestamp. */
+    static final class SteppingClock extends Clock {
+        private final AtomicLong millis = new AtomicLong(Instant.parse("2024-05-01T08:00:00Z").toEpochMilli());
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.getAndAdd(1000));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @BeforeAll
+    static void client() {
+        http = V3EventClient.newHttpClient();
+    }
+
+    @AfterAll
+    static void noClient() {
+        http = null;
+    }
+
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private V3EventClient start(V3DeviceSimulator.Builder b) throws Exception {
+        sim = b.deviceId(DEVICE).clock(new SteppingClock()).start();
+        return new V3EventClient(http, sim.baseUri(), sim.apiVersion(), sim.token(), null);
+    }
+
+    private V3Poller poller(V3EventClient client, Options options, V3Poller.Publisher publisher) {
+        return new V3Poller(client, store, publisher, CTX, options, BRIDGE_CLOCK);
+    }
+
+    private List<Long> publishedSeqnums() {
+        return published.stream().filter(e -> e.kind() != EventKind.DEVICE_GAP)
+                .map(e -> ((Number) e.data().vendor().get("seqnum")).longValue()).toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> r = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            r.add(i);
+        }
+        return r;
+    }
+
+    @Test
+    void firstCycleReadsTheWholeLogInPagesThenOnlyAsksForInfo() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+        sim.addEvents(250);
+
+        Result r = poller.poll();
+
+        assertThat(r.fetched()).isEqualTo(250);
+        assertThat(r.published()).isEqualTo(250);
+        assertThat(r.caughtUp()).isTrue();
+        assertThat(r.gapFound()).isFalse();
+        assertThat(r.resetDetected()).isFalse();
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 250));
+        assertThat(published).extracting(CanonicalEvent::id).doesNotHaveDuplicates();
+        assertThat(published).allSatisfy(e -> assertThat(e.data().channel()).isEqualTo("v3-fetch"));
+        assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(250);
+        assertThat(sim.requestCount("event-fetch")).isEqualTo(3);
+
+        Result idle = poller.poll();
+        assertThat(idle.fetched()).isZero();
+        assertThat(idle.caughtUp()).isTrue();
+        assertThat(sim.requestCount("event-info")).isEqualTo(2);
+        assertThat(sim.requestCount("event-fetch")).as("nothing new: no fetch").isEqualTo(3);
+        assertThat(sim.maxConcurrentRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void laterCyclesFetchOnlyTheNewEvents() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+        sim.addEvents(7);
+        poller.poll();
+        sim.addEvents(4);
+
+        Result r = poller.poll();
+
+        assertThat(r.fetched()).isEqualTo(4);
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 11));
+        assertThat(r.checkpoint().lastSeqnum()).isEqualTo(11);
+        assertThat(r.checkpoint().lastTimestamp()).isEqualTo(sim.events().get(10).get("timestamp").asLong());
+    }
+
+    @Test
+    void maxPagesBoundsACycleAndTheNextCycleContinues() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), new Options(10, 2, StartPosition.EARLIEST), memory);
+        sim.addEvents(45);
+
+        Result first = poller.poll();
+        assertThat(first.fetched()).isEqualTo(20);
+        assertThat(first.caughtUp()).isFalse();
+
+        while (!poller.poll().caughtUp()) {
+            assertThat(published.size()).isLessThan(45);
+        }
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 45));
+    }
+
+    @Test
+    void deviceSideLossIsPublishedAsOneGapAndReadingContinuesFromMin() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder().capacity(20)), Options.DEFAULTS, memory);
+        sim.addEvents(10);
+        poller.poll();
+        sim.addEvents(30); // device now holds 21..40: 11..20 were overwritten
+
+        Result r = poller.poll();
+
+        assertThat(r.gapFound()).isTrue();
+        assertThat(r.lostEvents()).isEqualTo(10);
+        assertThat(r.fetched()).isEqualTo(20);
+        assertThat(r.published()).isEqualTo(21);
+        CanonicalEvent gap = published.get(10);
+        assertThat(gap.kind()).isEqualTo(EventKind.DEVICE_GAP);
+        assertThat(gap.data().gap()).isEqualTo(new AccessEvent.Gap(11, 20, 10));
+        assertThat(gap.time()).isEqualTo(BRIDGE_CLOCK.instant());
+        assertThat(gap.subject()).isEqualTo("Lobby");
+        assertThat(publishedSeqnums()).isEqualTo(concat(range(1, 10), range(21, 40)));
+        assertThat(r.checkpoint().lastSeqnum()).isEqualTo(40);
+    }
+
+    @Test
+    void resetWithSmallerMaxStartsANewEpochAndKeepsIdsUnique() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+        sim.addEvents(30);
+        poller.poll();
+        sim.reset();
+        sim.addEvents(5);
+
+        Result r = poller.poll();
+
+        assertThat(r.resetDetected()).isTrue();
+        assertThat(r.gapFound()).isFalse();
+        assertThat(r.fetched()).isEqualTo(5);
+        assertThat(r.checkpoint().epoch()).isEqualTo(1);
+        assertThat(r.checkpoint().lastSeqnum()).isEqualTo(5);
+        assertThat(publishedSeqnums()).isEqualTo(concat(range(1, 30), range(1, 5)));
+        assertThat(published).extracting(CanonicalEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void resetIsDetectedByTimestampWhenTheNewLogIsAlreadyLonger() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+        sim.addEvents(5);
+        poller.poll();
+        sim.reset();
+        sim.addEvents(8); // min 1, max 8: nothing in event-info betrays the reset
+
+        Result r = poller.poll();
+
+        assertThat(r.resetDetected()).isTrue();
+        assertThat(r.fetched()).isEqualTo(8);
+        assertThat(r.checkpoint().epoch()).isEqualTo(1);
+        assertThat(publishedSeqnums()).isEqualTo(concat(range(1, 5), range(1, 8)));
+        assertThat(published).extracting(CanonicalEvent::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void eventsSeenButNotReadBeforeAResetAreReportedLost() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), new Options(10, 1, StartPosition.EARLIEST), memory);
+        sim.addEvents(30);
+        poller.poll(); // reads 1..10 of 30
+        sim.reset();
+        sim.addEvents(3);
+
+        Result r = poller.poll();
+
+        assertThat(r.resetDetected()).isTrue();
+        assertThat(r.lostEvents()).isEqualTo(20);
+        CanonicalEvent gap = published.get(10);
+        assertThat(gap.data().gap()).isEqualTo(new AccessEvent.Gap(11, 30, 20));
+        assertThat(gap.data().vendor()).containsEntry("epoch", 0L);
+        assertThat(publishedSeqnums()).isEqualTo(concat(range(1, 10), range(1, 3)));
+    }
+
+    @Test
+    void checkpointIsSavedOnlyAfterPublishReturnsAndAFailedPageIsReadAgain() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(25);
+        AtomicLong calls = new AtomicLong();
+        V3Poller.Publisher failingSecondPage = events -> {
+            long firstSeqnum = ((Number) events.get(0).event().data().vendor().get("seqnum")).longValue();
+            long saved = store.load(DEVICE).map(Checkpoint::lastSeqnum).orElse(0L);
+            assertThat(saved).as("checkpoint not moved before publish returns").isLessThan(firstSeqnum);
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("broker unavailable");
+            }
+            memory.publish(events);
+        };
+        V3Poller poller = poller(client, new Options(10, 10, StartPosition.EARLIEST), failingSecondPage);
+
+        assertThatThrownBy(poller::poll).hasMessage("broker unavailable");
+        assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(10);
+
+        Result r = poller.poll();
+        assertThat(r.caughtUp()).isTrue();
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 25));
+    }
+
+    @Test
+    void invalidEventsAreSkippedWithoutStallingTheDevice() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+        sim.addEvents(2);
+        sim.addRawEvent(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("timestamp", 1714550400).put("event", "elevator").put("device-id", DEVICE));
+        sim.addEvents(2);
+
+        Result r = poller.poll();
+
+        assertThat(r.fetched()).isEqualTo(5);
+        assertThat(r.invalid()).isEqualTo(1);
+        assertThat(r.published()).isEqualTo(4);
+        assertThat(publishedSeqnums()).containsExactly(1L, 2L, 4L, 5L);
+        assertThat(r.checkpoint().lastSeqnum()).isEqualTo(5);
+    }
+
+    @Test
+    void latestStartSkipsTheExistingLog() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), new Options(100, 10, StartPosition.LATEST), memory);
+        sim.addEvents(20);
+
+        assertThat(poller.poll().fetched()).isZero();
+        sim.addEvents(3);
+        assertThat(poller.poll().fetched()).isEqualTo(3);
+        assertThat(publishedSeqnums()).containsExactly(21L, 22L, 23L);
+    }
+
+    @Test
+    void emptyDeviceNeedsNoFetch() throws Exception {
+        V3Poller poller = poller(start(V3DeviceSimulator.builder()), Options.DEFAULTS, memory);
+
+        Result r = poller.poll();
+
+        assertThat(r.caughtUp()).isTrue();
+        assertThat(r.fetched()).isZero();
+        assertThat(sim.requestCount("event-fetch")).isZero();
+        assertThat(store.load(DEVICE)).isPresent();
+    }
+
+    @Test
+    void deviceErrorsPropagateAndLeaveTheCheckpoint(@TempDir Path dir) throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        FileCheckpointStore files = new FileCheckpointStore(dir);
+        V3Poller poller = new V3Poller(client, files, memory, CTX, new Options(5, 10, StartPosition.EARLIEST), BRIDGE_CLOCK);
+        sim.addEvents(12);
+        sim.failNext(1, V3DeviceSimulator.Failure.RETCODE);
+
+        assertThatThrownBy(poller::poll).isInstanceOf(V3ProtocolException.class);
+        assertThat(files.load(DEVICE)).isEmpty();
+
+        poller.poll();
+        sim.addEvents(3);
+        sim.failNext(1, V3DeviceSimulator.Failure.WRONG_REQID, "event-fetch");
+        assertThatThrownBy(poller::poll).isInstanceOf(V3ProtocolException.class).hasMessageContaining("event-fetch");
+        assertThat(files.load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(12);
+        poller.poll();
+        assertThat(new FileCheckpointStore(dir).load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(15);
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 15));
+    }
+
+    private static List<Long> concat(List<Long> a, List<Long> b) {
+        List<Long> r = new ArrayList<>(a);
+        r.addAll(b);
+        return r;
+    }
+}
