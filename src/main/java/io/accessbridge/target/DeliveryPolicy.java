@@ -85,6 +85,9 @@ public final class DeliveryPolicy {
             counters.failed();
         }
         String event = eventId(exchange);
+        if (exchange.getContext().isStopping()) {
+            return false;
+        }
         if (!failure.retryable()) {
             LOG.warn("Target {}: event {} refused ({}), giving up after {} attempt(s)", target.name(), event,
                     failure.code(), attempts);

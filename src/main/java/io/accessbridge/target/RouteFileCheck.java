@@ -91,7 +91,7 @@ public final class RouteFileCheck {
                 LoadSettings load = LoadSettings.builder().setLabel(file.toString()).build();
                 Composer composer = new Composer(load, new ParserImpl(load, new StreamReader(load, reader)));
                 while (composer.hasNext()) {
-                    walk(file, composer.next(), null, null, errors);
+                    walk(file, composer.next(), null, Set.of(), errors);
                 }
             } catch (MarkedYamlEngineException e) {
                 Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
@@ -109,33 +109,56 @@ public final class RouteFileCheck {
         }
     }
 
-    private void walk(Path file, Node node, String key, MappingNode parent, List<String> errors) {
+    /** Walks the YAML tree; {@code params} are the parameters of the enclosing route template. */
+    private void walk(Path file, Node node, String key, Set<String> params, List<String> errors) {
         if (node instanceof MappingNode map) {
             if (key != null && BEAN_KEYS.contains(key)) {
                 checkBean(file, map, errors);
             }
+            Set<String> inner = "routeTemplate".equals(key) ? templateParameters(map) : params;
             for (NodeTuple t : map.getValue()) {
                 String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
-                walk(file, t.getValueNode(), k, map, errors);
+                walk(file, t.getValueNode(), k, inner, errors);
             }
         } else if (node instanceof SequenceNode seq) {
             for (Node child : seq.getValue()) {
-                walk(file, child, key, null, errors);
+                walk(file, child, key, params, errors);
             }
         } else if (node instanceof ScalarNode scalar) {
-            checkPlaceholders(file, scalar, errors);
-            if (key != null && URI_KEYS.contains(key)) {
+            checkPlaceholders(file, scalar, params, errors);
+            if (key != null && URI_KEYS.contains(key) && params.isEmpty()) {
                 checkUri(file, scalar, errors);
             }
         }
     }
 
-    private void checkPlaceholders(Path file, ScalarNode scalar, List<String> errors) {
+    /** The parameter names of a {@code routeTemplate}: its {@code {{name}}} placeholders are not settings. */
+    private static Set<String> templateParameters(MappingNode template) {
+        Set<String> names = new TreeSet<>();
+        for (NodeTuple t : template.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("parameters")
+                    && t.getValueNode() instanceof SequenceNode list) {
+                for (Node p : list.getValue()) {
+                    if (p instanceof MappingNode param) {
+                        for (NodeTuple pt : param.getValue()) {
+                            if (pt.getKeyNode() instanceof ScalarNode pk && pk.getValue().equals("name")
+                                    && pt.getValueNode() instanceof ScalarNode pv) {
+                                names.add(pv.getValue());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private void checkPlaceholders(Path file, ScalarNode scalar, Set<String> params, List<String> errors) {
         Matcher m = PLACEHOLDER.matcher(scalar.getValue());
         while (m.find()) {
             String inner = m.group(1).trim();
-            if (inner.contains(":") || inner.startsWith("?")) {
-                continue; // {{key:default}}, {{?optional}} or a function such as {{env:NAME}}
+            if (inner.contains(":") || inner.startsWith("?") || params.contains(inner)) {
+                continue; // {{key:default}}, {{?optional}}, a function such as {{env:NAME}}, a template parameter
             }
             if (settings.apply(inner).isEmpty()) {
                 errors.add(at(file, scalar.getStartMark().orElse(null)) + "unknown setting '" + inner

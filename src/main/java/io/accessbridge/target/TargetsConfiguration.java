@@ -24,8 +24,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -45,8 +48,9 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
     /** The targets the bridge ships routes for. */
     public static final List<String> BUILT_IN = List.of("erpnext", "odoo", "http", "csv", "webhook", "webhook-alarms");
 
-    private CamelContext context;
+    private final Map<String, Object> beans = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
+    private CamelContext context;
 
     @Override
     public void setCamelContext(CamelContext camelContext) {
@@ -80,15 +84,15 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
     /** Per-target delivered / skipped / failed / retrying / dead-lettered counts. */
     @BindToRegistry("targetStats")
     public TargetStats targetStats() {
-        return new TargetStats();
+        return once("targetStats", TargetStats::new);
     }
 
     /** Retry, give-up and dead-letter decisions of the delivery routes. */
     @BindToRegistry("deliveryPolicy")
     public DeliveryPolicy deliveryPolicy() {
         Settings s = settings();
-        return new DeliveryPolicy(name -> TargetSettings.from(s, name), lookup("targetStats", TargetStats.class),
-                clock, new Random());
+        return once("deliveryPolicy", () -> new DeliveryPolicy(name -> TargetSettings.from(s, name), targetStats(),
+                clock, new Random()));
     }
 
     /** Event-kind patterns of route filters. */
@@ -215,6 +219,11 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
             default -> {
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T once(String name, Supplier<T> make) {
+        return (T) beans.computeIfAbsent(name, n -> make.get());
     }
 
     private <T> T lookup(String name, Class<T> type) {
