@@ -105,6 +105,8 @@ class ErpNextTargetIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> counts().failed() - before.failed() >= 4);
         assertThat(counts().retrying()).as("the first event waits for its next attempt").isEqualTo(1);
+        await("the circuit breaker stops calling the site").atMost(Duration.ofSeconds(20))
+                .until(() -> counts().circuit().equals("OPEN"));
         assertThat(erp.checkins().stream().filter(c -> c.employee().startsWith("HR-EMP-200"))).isEmpty();
         erp.down(false);
 
@@ -120,6 +122,7 @@ class ErpNextTargetIT {
         }
         assertThat(counts().deadLettered()).isEqualTo(before.deadLettered());
         assertThat(counts().retrying()).isZero();
+        assertThat(counts().circuit()).isEqualTo("CLOSED");
     }
 
     @Test
