@@ -23,20 +23,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Component;
+import org.apache.camel.component.mustache.MustacheComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.PluginHelper;
-import org.apache.camel.component.mustache.MustacheComponent;
 
 /**
  * The delivery targets' beans, bound for the {@code routes/forward-*.camel.yaml} routes, and the target
@@ -48,7 +48,7 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
     /** The targets the bridge ships routes for. */
     public static final List<String> BUILT_IN = List.of("erpnext", "odoo", "http", "csv", "webhook", "webhook-alarms");
 
-    private final Map<String, Object> beans = new ConcurrentHashMap<>();
+    private final Map<String, Object> beans = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
     private CamelContext context;
 
@@ -221,9 +221,17 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
         }
     }
 
+    /** Each bean is made once, whichever of its dependents asks first (binding order is not fixed). */
     @SuppressWarnings("unchecked")
     private <T> T once(String name, Supplier<T> make) {
-        return (T) beans.computeIfAbsent(name, n -> make.get());
+        synchronized (beans) {
+            Object bean = beans.get(name);
+            if (bean == null) {
+                bean = make.get();
+                beans.put(name, bean);
+            }
+            return (T) bean;
+        }
     }
 
     private <T> T lookup(String name, Class<T> type) {

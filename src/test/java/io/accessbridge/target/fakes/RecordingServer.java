@@ -1,6 +1,7 @@
 package io.accessbridge.target.fakes;
 
-import java.util.Map;
+import java.util.List;
+
 
 /** An HTTP receiver that accepts everything with 200 and records it. */
 public final class RecordingServer extends FakeHttpServer {
@@ -11,7 +12,7 @@ public final class RecordingServer extends FakeHttpServer {
     }
 
     /** The requests to one path. */
-    public java.util.List<Request> requests(String path) {
+    public List<Request> requests(String path) {
         return requests().stream().filter(r -> r.path().equals(path)).toList();
     }
 
