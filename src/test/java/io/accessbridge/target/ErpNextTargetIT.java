@@ -5,10 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.accessbridge.canonical.EventKind;
 import io.accessbridge.target.fakes.FakeErpNext;
+import io.accessbridge.testing.Fixtures;
 import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.cli.DlqCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +76,24 @@ class ErpNextTargetIT {
                 new FakeErpNext.Checkin("HR-EMP-1001", "2024-05-29 09:01:55", "IN", "lobby-in"),
                 new FakeErpNext.Checkin("HR-EMP-1001", "2024-05-29 17:30:00", "OUT", "lobby-out"));
         assertThat(counts().skipped() - skippedBefore).as("denied access and visitor are no punches").isEqualTo(2);
+    }
+
+    @Test
+    void aV1DevicesPushReachesErpNextAsACheckinInTheDevicesTimeZone() throws Exception {
+        erp.employee("23385", "HR-EMP-23385");
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(bridge.baseUrl() + "/v1/events/lobby-out"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes("v1/002-recognition.json"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> erp.checkins().stream()
+                .anyMatch(c -> c.employee().equals("HR-EMP-23385")));
+        assertThat(erp.checkins()).contains(
+                new FakeErpNext.Checkin("HR-EMP-23385", "2023-05-29 15:01:55", "OUT", "lobby-out"));
+        assertThat(erp.requests().stream().filter(r -> r.text().contains("23385")).map(FakeErpNext.Request::text))
+                .as("nothing about the person but the employee code").noneMatch(t -> t.contains("王五") || t.contains("12345"));
     }
 
     @Test

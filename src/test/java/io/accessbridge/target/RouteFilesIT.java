@@ -45,6 +45,7 @@ class RouteFilesIT {
                  TargetEvents events = TargetEvents.publisher(bridge.brokerUrl())) {
                 events.publish(TargetEvents.granted("edit-1", "lobby-in", "1", Instant.parse("2024-06-11T08:00:00Z")));
                 await().atMost(Duration.ofSeconds(20)).until(() -> first.requests("/in").size() == 1);
+                assertThat(first.requests("/in").get(0).header("Authorization")).as("no token set, none sent").isNull();
 
                 Route before = bridge.context().getRoute("forward-http");
                 Path file = routes.resolve("forward-http.camel.yaml");
