@@ -22,11 +22,12 @@ import java.util.List;
  * @param queues            durable queues bound to {@code eventsAddress}, created at start ({@code bridge.events.queues})
  * @param deadLetterAddress where unroutable or undeliverable events go ({@code bridge.events.dead-letter-address}, default access.events.DLA)
  * @param quarantineAddress where raw input that could not be normalised is kept ({@code bridge.quarantine.address}, default access.quarantine)
+ * @param journalType       embedded broker journal: ASYNCIO (Linux libaio, falls back to NIO when missing), NIO or MAPPED ({@code bridge.broker.journal-type}, default ASYNCIO)
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
                              String eventsAddress, List<QueueSpec> queues, String deadLetterAddress,
-                             String quarantineAddress) {
+                             String quarantineAddress, String journalType) {
 
     /** A durable queue on the events address, with an optional Artemis filter (JMS selector syntax). */
     public record QueueSpec(String name, String filter) {
@@ -56,6 +57,7 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 p.integer("bridge.broker.max-connections", 4),
                 address, List.copyOf(queues),
                 p.string("bridge.events.dead-letter-address", address + ".DLA"),
-                p.string("bridge.quarantine.address", "access.quarantine"));
+                p.string("bridge.quarantine.address", "access.quarantine"),
+                p.string("bridge.broker.journal-type", "ASYNCIO").toUpperCase(java.util.Locale.ROOT));
     }
 }
