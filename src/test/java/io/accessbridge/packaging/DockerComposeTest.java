@@ -91,7 +91,6 @@ class DockerComposeTest {
             }
         }
         assertThat(unknown).as("environment variables that name no setting of config/application.properties").isEmpty();
-        assertThat(env.get("BRIDGE_BROKER_EMBEDDED").asText()).isEqualTo("false");
         assertThat(env.get("BRIDGE_BROKER_URL").asText()).isEqualTo("tcp://artemis:61616");
     }
 

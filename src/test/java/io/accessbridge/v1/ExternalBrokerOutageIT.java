@@ -38,7 +38,6 @@ class ExternalBrokerOutageIT {
         EmbeddedBroker broker = new EmbeddedBroker(external);
         broker.start();
         try (RunningBridge bridge = RunningBridge.start(data.resolve("bridge"), Map.of(
-                "bridge.broker.embedded", "false",
                 "bridge.broker.url", url,
                 "bridge.broker.send-timeout-ms", "2000"));
              V1Fleet fleet = V1FleetFixture.start(5, 800, 40, 0.1, bridge.pushUrl())) {
