@@ -7,6 +7,7 @@ import io.accessbridge.broker.JmsConnectionFactories;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.inventory.DeviceInventoryLoader;
@@ -119,7 +120,13 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** v1 HTTP push: the protocol's answers. */
     @BindToRegistry("v1PushReplies")
     public V1PushReplies v1PushReplies() {
-        return once("v1PushReplies", () -> new V1PushReplies());
+        return once("v1PushReplies", () -> new V1PushReplies(publishOutcomes()));
+    }
+
+    /** Logs the broker's availability once per change, for every ingest path. */
+    @BindToRegistry("publishOutcomes")
+    public PublishOutcomeLog publishOutcomes() {
+        return once("publishOutcomes", PublishOutcomeLog::new);
     }
 
     /** Builds quarantine messages from rejected input. */

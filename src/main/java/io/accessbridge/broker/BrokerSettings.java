@@ -8,11 +8,11 @@ import java.util.List;
 /**
  * Where canonical events are stored and how the bridge talks to the broker.
  *
- * @param embedded          start an Artemis broker inside the bridge ({@code bridge.broker.embedded}, default true)
+ * @param embedded          whether an Artemis broker runs inside the bridge: yes unless {@code bridge.broker.url} names an external one
  * @param host              bind address of the embedded broker's acceptor ({@code bridge.broker.host}, default 127.0.0.1)
  * @param port              port of the embedded broker's acceptor for CORE, AMQP, STOMP and MQTT ({@code bridge.broker.port}, default 61616)
  * @param dataDir           journal, bindings, paging and large-message directories ({@code bridge.broker.data-dir}, default data/broker)
- * @param url               broker URL of the bridge's own client ({@code bridge.broker.url}, default the embedded acceptor)
+ * @param url               broker URL of the bridge's own client: {@code bridge.broker.url} when set (external broker), else the embedded acceptor
  * @param user              broker user, if the broker needs one ({@code bridge.broker.user})
  * @param password          broker password ({@code bridge.broker.password})
  * @param sendTimeoutMs     how long a publish waits for the broker to confirm that it stored an event ({@code bridge.broker.send-timeout-ms}, default 5000)
@@ -22,11 +22,12 @@ import java.util.List;
  * @param queues            durable queues bound to {@code eventsAddress}, created at start ({@code bridge.events.queues})
  * @param deadLetterAddress where unroutable or undeliverable events go ({@code bridge.events.dead-letter-address}, default access.events.DLA)
  * @param quarantineAddress where raw input that could not be normalised is kept ({@code bridge.quarantine.address}, default access.quarantine)
+ * @param journalType       embedded broker journal: ASYNCIO (Linux libaio, falls back to NIO when missing), NIO or MAPPED ({@code bridge.broker.journal-type}, default ASYNCIO)
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
                              String eventsAddress, List<QueueSpec> queues, String deadLetterAddress,
-                             String quarantineAddress) {
+                             String quarantineAddress, String journalType) {
 
     /** A durable queue on the events address, with an optional Artemis filter (JMS selector syntax). */
     public record QueueSpec(String name, String filter) {
@@ -44,11 +45,12 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 queues.add(new QueueSpec(n, p.optional("bridge.events.queue." + n + ".filter").orElse(null)));
             }
         }
+        java.util.Optional<String> external = p.optional("bridge.broker.url");
         return new BrokerSettings(
-                p.bool("bridge.broker.embedded", true),
+                external.isEmpty(),
                 host, port,
                 Path.of(p.string("bridge.broker.data-dir", "data/broker")),
-                p.string("bridge.broker.url", "tcp://" + host + ":" + port),
+                external.orElse("tcp://" + host + ":" + port),
                 p.optional("bridge.broker.user").orElse(null),
                 p.optional("bridge.broker.password").orElse(null),
                 p.longValue("bridge.broker.send-timeout-ms", 5000),
@@ -56,6 +58,7 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 p.integer("bridge.broker.max-connections", 4),
                 address, List.copyOf(queues),
                 p.string("bridge.events.dead-letter-address", address + ".DLA"),
-                p.string("bridge.quarantine.address", "access.quarantine"));
+                p.string("bridge.quarantine.address", "access.quarantine"),
+                p.string("bridge.broker.journal-type", "ASYNCIO").toUpperCase(java.util.Locale.ROOT));
     }
 }

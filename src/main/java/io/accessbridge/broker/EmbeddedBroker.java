@@ -35,7 +35,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("access-event-bridge");
         config.setPersistenceEnabled(true);
-        config.setJournalType(JournalType.NIO);
+        config.setJournalType(JournalType.valueOf(settings.journalType()));
         config.setJournalDirectory(dir + "/journal");
         config.setBindingsDirectory(dir + "/bindings");
         config.setPagingDirectory(dir + "/paging");

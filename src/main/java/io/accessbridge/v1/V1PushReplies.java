@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
+import io.accessbridge.ingest.PublishOutcomeLog;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The v1 push protocol's answers: {@code {"code":200,"msg":"success","data":{"pass":..}}} once
@@ -18,11 +17,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class V1PushReplies {
 
-    private static final Logger LOG = LoggerFactory.getLogger(V1PushReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final PublishOutcomeLog outcomes;
+
+    /** Replies that report the broker's availability to {@code outcomes}. */
+    public V1PushReplies(PublishOutcomeLog outcomes) {
+        this.outcomes = outcomes;
+    }
 
     /** The stored event's answer. */
     public void accepted(Exchange exchange) {
+        outcomes.stored();
         NormalizedEvent n = exchange.getProperty(IngestProperties.NORMALIZED, NormalizedEvent.class);
         ObjectNode data = MAPPER.createObjectNode();
         Object pass = n == null || n.event().data().vendor() == null ? null : n.event().data().vendor().get("pass");
@@ -51,9 +57,7 @@ public final class V1PushReplies {
     /** The answer when the event could not be stored: 503, so the device keeps it and retries. */
     public void unavailable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Event from {} not stored, device told to retry: {}",
-                exchange.getProperty(IngestProperties.REMOTE_ADDRESS),
-                cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + rootMessage(cause));
+        outcomes.failed(V1PushReceiver.CHANNEL, cause == null ? "unknown" : rootMessage(cause));
         write(exchange.getMessage(), 503, "event not stored, retry later", null);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.accessbridge.simulator.v1.V1Fleet;
-import io.accessbridge.testing.BridgeProcess;
+import io.accessbridge.bench.BridgeProcess;
 import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.ExpectedIds;
 import io.accessbridge.testing.RunningBridge;

@@ -34,17 +34,16 @@ class ExternalBrokerOutageIT {
         String url = "tcp://127.0.0.1:" + port;
         BrokerSettings external = new BrokerSettings(true, "127.0.0.1", port, data.resolve("external-broker"), url,
                 null, null, 5000, 500_000, 4, "access.events",
-                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine");
+                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine", "ASYNCIO");
         EmbeddedBroker broker = new EmbeddedBroker(external);
         broker.start();
         try (RunningBridge bridge = RunningBridge.start(data.resolve("bridge"), Map.of(
-                "bridge.broker.embedded", "false",
                 "bridge.broker.url", url,
                 "bridge.broker.send-timeout-ms", "2000"));
-             V1Fleet fleet = V1FleetFixture.start(5, 400, 100, 0.1, bridge.pushUrl())) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= 400);
-            broker.stop();
+             V1Fleet fleet = V1FleetFixture.start(5, 800, 40, 0.1, bridge.pushUrl())) {
+            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= 300);
             long retriesAtStop = fleet.stats().retries();
+            broker.stop();
             await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().retries() > retriesAtStop + 20);
             long ackedWhileDown = fleet.stats().acknowledged();
             Thread.sleep(1500);
@@ -55,7 +54,7 @@ class ExternalBrokerOutageIT {
             broker = new EmbeddedBroker(external);
             broker.start();
             await().atMost(Duration.ofMinutes(2)).until(() -> fleet.generationDone() && fleet.drained());
-            assertThat(fleet.stats().acknowledged()).isEqualTo(5 * 400);
+            assertThat(fleet.stats().acknowledged()).isEqualTo(5 * 800);
             assertThat(fleet.stats().droppedFromCache()).isZero();
 
             Set<String> expected = ExpectedIds.ofAcknowledged(fleet.devices());

@@ -1,4 +1,4 @@
-package io.accessbridge.testing;
+package io.accessbridge.bench;
 
 import java.io.File;
 import java.io.IOException;
@@ -29,9 +29,18 @@ public final class BridgeProcess implements AutoCloseable {
 
     /** Starts a bridge with these settings and waits until it is ready. Its output goes to {@code log}. */
     public static BridgeProcess start(Map<String, String> settings, Path log) throws Exception {
+        return start(settings, log, List.of("-Xmx512m"));
+    }
+
+    /**
+     * Starts a bridge on this JVM's class path (the packaged jar, or the test class path) with
+     * {@code jvmOptions} and {@code settings} as {@code -D} options, in the current directory (so
+     * it reads {@code config/} and {@code routes/}), and waits until it is ready.
+     */
+    public static BridgeProcess start(Map<String, String> settings, Path log, List<String> jvmOptions) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
+        cmd.addAll(jvmOptions);
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -73,6 +82,25 @@ public final class BridgeProcess implements AutoCloseable {
     /** The process id. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The base URL of the bridge's HTTP server. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Peak resident memory of the process so far, in KiB (Linux {@code VmHWM}); -1 where unknown. */
+    public long peakRssKib() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     @Override

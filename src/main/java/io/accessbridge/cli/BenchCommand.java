@@ -1,0 +1,11 @@
+package io.accessbridge.cli;
+
+import io.accessbridge.bench.V1PushBenchmark;
+import picocli.CommandLine.Command;
+
+/** {@code bench}: the benchmarks, each a subcommand that prints its figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run a benchmark and print its figures (see docs/BENCHMARKS.md).",
+        subcommands = {V1PushBenchmark.class})
+public final class BenchCommand {
+}
