@@ -201,6 +201,7 @@ class V1DeviceSimulatorWsTest {
             assertThat(V1TestReceiver.MAPPER.readTree(r.body()).get("data").isNull()).isTrue();
 
             Client again = connect(d.wsUri(), http);
+            await().atMost(WAIT).until(() -> d.currentWsClients() == 1);
             String fresh = d.emit().orElseThrow().json();
             await().atMost(WAIT).until(() -> again.frames.size() == 1);
             assertThat(again.frames).containsExactly(fresh);
