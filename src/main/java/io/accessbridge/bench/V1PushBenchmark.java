@@ -52,6 +52,16 @@ public final class V1PushBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", description = "Records per device sent before measuring (default: ${DEFAULT-VALUE}).")
     int warmup = 50;
 
+    /** Which load generator drives the bridge. */
+    enum Load { LEAN, SIMULATOR }
+
+    @Option(names = "--load", description = "lean: non-blocking generator (measures the bridge); simulator: the full"
+            + " device simulator (JDK HTTP client, heavier) (default: ${DEFAULT-VALUE}).")
+    Load load = Load.LEAN;
+
+    @Option(names = "--baseline", negatable = true, description = "Also measure plain persistent JMS sends with the same concurrency (default: ${DEFAULT-VALUE}).")
+    boolean baseline = true;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -78,27 +88,53 @@ public final class V1PushBenchmark implements Callable<Integer> {
         settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
         try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"),
                 List.of("-Xmx" + heap, "-XX:+UseG1GC"))) {
+            String pushBase = bridge.baseUrl() + "/v1/events";
+            long acknowledged;
+            double seconds;
+            V1LatencyRecorder.Summary l;
             if (warmup > 0) {
-                try (V1Fleet fleet = fleet(n, warmup, "WRM", bridge.baseUrl())) {
-                    await(fleet, Duration.ofMinutes(5));
+                push(pushBase, n, warmup, "WRM");
+            }
+            if (load == Load.LEAN) {
+                V1PushLoad.Result r = V1PushLoad.run(pushBase, n, perDevice, "SIM", 1);
+                acknowledged = r.acknowledged();
+                seconds = r.seconds();
+                l = r.latency();
+            } else {
+                try (V1Fleet fleet = fleet(n, perDevice, "SIM", bridge.baseUrl())) {
+                    long start = System.nanoTime();
+                    await(fleet, Duration.ofMinutes(15));
+                    seconds = (System.nanoTime() - start) / 1e9;
+                    acknowledged = fleet.stats().acknowledged();
+                    l = fleet.stats().ackLatency();
                 }
             }
-            V1Fleet.FleetStats stats;
-            long nanos;
-            try (V1Fleet fleet = fleet(n, perDevice, "SIM", bridge.baseUrl())) {
-                long start = System.nanoTime();
-                await(fleet, Duration.ofMinutes(15));
-                nanos = System.nanoTime() - start;
-                stats = fleet.stats();
-            }
             long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, "access.events.all");
-            V1LatencyRecorder.Summary l = stats.ackLatency();
-            return String.format(Locale.ROOT,
+            double rate = acknowledged / seconds;
+            String line = String.format(Locale.ROOT,
                     "devices=%d events=%d seconds=%.2f rate=%.0f events/s ack p50=%.1fms p99=%.1fms p999=%.1fms"
-                            + " max=%.1fms in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB",
-                    n, stats.acknowledged(), nanos / 1e9, stats.acknowledged() / (nanos / 1e9),
+                            + " max=%.1fms in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s",
+                    n, acknowledged, seconds, rate,
                     l.p50() / 1e6, l.p99() / 1e6, l.p999() / 1e6, l.max() / 1e6, inBroker, (long) n * warmup,
-                    bridge.peakRssKib() / 1024);
+                    bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
+            if (baseline) {
+                JmsBaseline.Result b = JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n,
+                        (int) Math.min(acknowledged, 20_000L), 1500);
+                line += String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d blocking producers, 1.5 KB:"
+                        + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f",
+                        n, b.rate(), b.p50Millis(), b.p99Millis(), rate / b.rate());
+            }
+            return line;
+        }
+    }
+
+    private void push(String pushBase, int n, int perDevice, String prefix) throws Exception {
+        if (load == Load.LEAN) {
+            V1PushLoad.run(pushBase, n, perDevice, prefix, 2);
+        } else {
+            try (V1Fleet fleet = fleet(n, perDevice, prefix, pushBase.substring(0, pushBase.indexOf("/v1/events")))) {
+                await(fleet, Duration.ofMinutes(5));
+            }
         }
     }
 
