@@ -1,5 +1,6 @@
 package io.accessbridge.v3;
 
+import io.accessbridge.canonical.Timestamps;
 import io.accessbridge.checkpoint.Checkpoint;
 import io.accessbridge.checkpoint.CheckpointStore;
 import io.accessbridge.ingest.InvalidEventException;
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * then incremented and reading restarts from the new {@code min}. Events seen but not yet read
  * before a reset are reported as a gap. Event ids include the timestamp, so re-used seqnums give new ids.
  *
- * <p>Events the normaliser rejects are skipped (counted in {@link Result#invalid()}, logged by
- * seqnum only) so that one bad record cannot stall a device. Not thread-safe: run one cycle per
- * device at a time.
+ * <p>Events the normaliser rejects are handed to the {@link Rejects} callback (the bridge puts them
+ * on the quarantine queue) before the checkpoint passes them, counted in {@link Result#invalid()},
+ * and reading goes on, so that one bad record cannot stall a device. Not thread-safe: run one cycle
+ * per device at a time.
  */
 public final class V3Poller {
 
@@ -42,6 +44,24 @@ public final class V3Poller {
         void publish(List<NormalizedEvent> events) throws Exception;
     }
 
+    /**
+     * Receives the device events the normaliser rejected; returns only once they are durably kept
+     * (e.g. on the quarantine queue). The checkpoint moves past them only after that.
+     */
+    @FunctionalInterface
+    public interface Rejects {
+        /**
+         * Keeps one rejected event.
+         *
+         * @param event  the event as the device returned it
+         * @param reason why it was rejected, safe to log (names the field, never its value)
+         */
+        void reject(V3Event event, String reason) throws Exception;
+
+        /** Only logs the seqnum and the reason (tests; the bridge quarantines). */
+        Rejects LOG_ONLY = (event, reason) -> LOG.warn("skipping event {}: {}", event.seqnum(), reason);
+    }
+
     /** Where a device without a checkpoint starts. */
     public enum StartPosition {
         /**
@@ -50,7 +70,12 @@ public final class V3Poller {
          */
         EARLIEST,
         /** After the newest event: only events logged from now on. */
-        LATEST
+        LATEST,
+        /**
+         * From the first event whose timestamp is at or after {@link Options#since()}, found by a
+         * binary search over the device's log (which assumes the device clock moved forward).
+         */
+        SINCE
     }
 
     /**
@@ -60,8 +85,9 @@ public final class V3Poller {
      * @param maxPages pages fetched per cycle at most, so a long backlog does not hold one cycle
      *                 forever (default 50); {@link Result#caughtUp()} tells whether more is waiting
      * @param start    where a device without a checkpoint starts (default {@link StartPosition#EARLIEST})
+     * @param since    the first event time to read for {@link StartPosition#SINCE}, else {@code null}
      */
-    public record Options(int limit, int maxPages, StartPosition start) {
+    public record Options(int limit, int maxPages, StartPosition start, Instant since) {
 
         /** limit 100, maxPages 50, EARLIEST. */
         public static final Options DEFAULTS = new Options(100, 50, StartPosition.EARLIEST);
@@ -71,6 +97,14 @@ public final class V3Poller {
                 throw new IllegalArgumentException("limit and maxPages must be positive");
             }
             Objects.requireNonNull(start, "start");
+            if (start == StartPosition.SINCE && since == null) {
+                throw new IllegalArgumentException("start SINCE needs a since instant");
+            }
+        }
+
+        /** Options without a since instant. */
+        public Options(int limit, int maxPages, StartPosition start) {
+            this(limit, maxPages, start, null);
         }
     }
 
@@ -79,20 +113,27 @@ public final class V3Poller {
      *
      * @param fetched       device events received (new ones, overlap re-reads excluded)
      * @param published     canonical events handed to the publisher, gap events included
-     * @param invalid       device events skipped because the normaliser rejected them
+     * @param invalid       device events the normaliser rejected, handed to {@link Rejects}
      * @param caughtUp      whether the checkpoint reached the device's {@code max} seen at the start
      * @param gapFound      whether events were lost on the device (a {@code device.gap} was published)
+     * @param gaps          how many {@code device.gap} events were published
      * @param lostEvents    how many seqnums the published gaps cover
      * @param resetDetected whether a device reset was detected (the epoch was incremented)
      * @param checkpoint    the checkpoint after the cycle
      */
-    public record Result(int fetched, int published, int invalid, boolean caughtUp, boolean gapFound,
+    public record Result(int fetched, int published, int invalid, boolean caughtUp, boolean gapFound, int gaps,
                          long lostEvents, boolean resetDetected, Checkpoint checkpoint) {
+
+        /** Events behind the device's newest one after the cycle ({@code max} seen minus checkpoint). */
+        public long lag() {
+            return Math.max(0, checkpoint.deviceMax() - checkpoint.lastSeqnum());
+        }
     }
 
     private final V3EventClient client;
     private final CheckpointStore store;
     private final Publisher publisher;
+    private final Rejects rejects;
     private final SourceContext ctx;
     private final Options options;
     private final Clock clock;
@@ -102,19 +143,27 @@ public final class V3Poller {
      * @param client    the device's client
      * @param store     where the checkpoint lives
      * @param publisher where events go
+     * @param rejects   where events the normaliser rejects go
      * @param ctx       the device's context; {@code ctx.deviceId()} is required and names the checkpoint
      * @param options   {@link Options#DEFAULTS} or others
      * @param clock     stamps checkpoints and gap events
      */
-    public V3Poller(V3EventClient client, CheckpointStore store, Publisher publisher, SourceContext ctx,
-                    Options options, Clock clock) {
+    public V3Poller(V3EventClient client, CheckpointStore store, Publisher publisher, Rejects rejects,
+                    SourceContext ctx, Options options, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.store = Objects.requireNonNull(store, "store");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.rejects = Objects.requireNonNull(rejects, "rejects");
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.deviceId = Objects.requireNonNull(ctx.deviceId(), "ctx.deviceId()");
+    }
+
+    /** A poller whose rejected events are only logged ({@link Rejects#LOG_ONLY}). */
+    public V3Poller(V3EventClient client, CheckpointStore store, Publisher publisher, SourceContext ctx,
+                    Options options, Clock clock) {
+        this(client, store, publisher, Rejects.LOG_ONLY, ctx, options, clock);
     }
 
     /** A poller with {@link Options#DEFAULTS} and the system clock. */
@@ -135,6 +184,7 @@ public final class V3Poller {
         int published;
         int invalid;
         boolean gapFound;
+        int gaps;
         long lost;
         boolean reset;
         Checkpoint cp;
@@ -143,8 +193,11 @@ public final class V3Poller {
             V3EventInfo info = client.info();
             Optional<Checkpoint> loaded = store.load(deviceId);
             if (loaded.isEmpty()) {
-                long last = info.isEmpty() ? 0
-                        : options.start() == StartPosition.LATEST ? info.max() : Math.max(0, info.min() - 1);
+                long last = info.isEmpty() ? 0 : switch (options.start()) {
+                    case EARLIEST -> Math.max(0, info.min() - 1);
+                    case LATEST -> info.max();
+                    case SINCE -> firstAtOrAfter(info, options.since()) - 1;
+                };
                 cp = new Checkpoint(last, null, info.min(), info.max(), 0, now());
                 store.save(deviceId, cp);
             } else {
@@ -195,6 +248,8 @@ public final class V3Poller {
 
         private void publishPage(List<V3Event> events, long next) throws Exception {
             List<NormalizedEvent> out = new ArrayList<>(events.size());
+            List<V3Event> rejected = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
             long expected = next;
             for (V3Event e : events) {
                 if (e.seqnum() > expected) {
@@ -204,8 +259,8 @@ public final class V3Poller {
                 try {
                     out.add(V3EventNormalizer.normalize(e.json(), ctx));
                 } catch (InvalidEventException ex) {
-                    invalid++;
-                    LOG.warn("device {}: skipping event {}: {}", deviceId, e.seqnum(), ex.getMessage());
+                    rejected.add(e);
+                    reasons.add(ex.getMessage());
                 }
                 expected = e.seqnum() + 1;
             }
@@ -213,6 +268,34 @@ public final class V3Poller {
                 publisher.publish(List.copyOf(out));
                 published += out.size();
             }
+            for (int i = 0; i < rejected.size(); i++) {
+                rejects.reject(rejected.get(i), reasons.get(i));
+                invalid++;
+            }
+        }
+
+        /** The first seqnum whose event happened at or after {@code since}; {@code max + 1} when none did. */
+        private long firstAtOrAfter(V3EventInfo info, Instant since) throws Exception {
+            long lo = info.min();
+            long hi = info.max() + 1;
+            while (lo < hi) {
+                long mid = lo + (hi - lo) / 2;
+                List<V3Event> page = client.fetch(mid, 1);
+                if (page.isEmpty()) {
+                    hi = mid;
+                    continue;
+                }
+                V3Event e = page.get(0);
+                Long ts = timestampOf(e);
+                if (ts == null || !Timestamps.fromUnix(ts).isBefore(since)) {
+                    hi = Math.min(mid, e.seqnum());
+                } else {
+                    lo = e.seqnum() + 1;
+                }
+            }
+            LOG.info("device {}: first contact from {}: starting at seqnum {} of {}..{}", deviceId, since, lo,
+                    info.min(), info.max());
+            return Math.max(lo, 1);
         }
 
         /** Publishes the range between the checkpoint and the device's min as lost, and moves past it. */
@@ -242,6 +325,7 @@ public final class V3Poller {
         private NormalizedEvent gap(long from, long to) {
             LOG.warn("device {}: events {}..{} were lost on the device before they could be fetched", deviceId, from, to);
             gapFound = true;
+            gaps++;
             lost += to - from + 1;
             return V3EventNormalizer.gap(from, to, cp.epoch(), now(), ctx);
         }
@@ -254,7 +338,8 @@ public final class V3Poller {
         }
 
         private Result result(V3EventInfo info) {
-            return new Result(fetched, published, invalid, cp.lastSeqnum() >= info.max(), gapFound, lost, reset, cp);
+            return new Result(fetched, published, invalid, cp.lastSeqnum() >= info.max(), gapFound, gaps, lost, reset,
+                    cp);
         }
     }
 
