@@ -43,6 +43,8 @@ public final class BatchPublisher implements AutoCloseable {
 
     /** Client-side confirmation window, bytes: how much unconfirmed data a session may have in flight. */
     static final int CONFIRMATION_WINDOW = 1024 * 1024;
+    /** Producer credits, bytes: a page of events is sent without waiting for the broker to grant more. */
+    static final int PRODUCER_WINDOW = 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchPublisher.class);
 
@@ -70,6 +72,7 @@ public final class BatchPublisher implements AutoCloseable {
         this.timeoutMs = settings.sendTimeoutMs();
         this.factory = new ActiveMQConnectionFactory(settings.url());
         factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
+        factory.setProducerWindowSize(PRODUCER_WINDOW);
         factory.setBlockOnDurableSend(true);
         factory.setCallTimeout(settings.sendTimeoutMs());
         factory.setCallFailoverTimeout(settings.sendTimeoutMs());
@@ -94,12 +97,58 @@ public final class BatchPublisher implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
+        try (Sequence sequence = sequence()) {
+            sequence.send(events).await();
+        }
+    }
+
+    /**
+     * Opens a sequence: batches sent through it are sent on one session, so the broker stores them in
+     * the order sent, and the caller may send the next batch (or do other work) before it waits for
+     * the confirmation of the previous one. Not thread-safe; close it when done.
+     */
+    public Sequence sequence() throws JMSException {
         if (closed) {
             throw new JMSException("publisher is closed");
         }
-        Lane lane = borrow();
-        boolean healthy = false;
-        try {
+        return new Sequence(borrow());
+    }
+
+    /** Waits for the broker to confirm one batch. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /**
+         * Returns once every event of the batch is stored.
+         *
+         * @throws JMSException as {@link BatchPublisher#publish}
+         */
+        void await() throws JMSException, InterruptedException;
+    }
+
+    /** Batches sent in order on one session; see {@link #sequence()}. */
+    public final class Sequence implements AutoCloseable {
+
+        private final Lane lane;
+        private int unconfirmed;
+        private boolean failed;
+        private boolean released;
+
+        private Sequence(Lane lane) {
+            this.lane = lane;
+        }
+
+        /**
+         * Sends the events, in order, after those of the batches sent before, without waiting.
+         *
+         * @return what waits for the broker's confirmation of these events
+         */
+        public Confirmation send(List<NormalizedEvent> events) throws JMSException {
+            if (released) {
+                throw new JMSException("sequence is closed");
+            }
+            if (events.isEmpty()) {
+                return () -> { };
+            }
             CountDownLatch confirmed = new CountDownLatch(events.size());
             AtomicReference<Exception> failure = new AtomicReference<>();
             CompletionListener listener = new CompletionListener() {
@@ -114,34 +163,63 @@ public final class BatchPublisher implements AutoCloseable {
                     confirmed.countDown();
                 }
             };
-            for (NormalizedEvent event : events) {
-                CanonicalMessage.Parts parts = canonical.parts(event);
-                TextMessage message = lane.session().createTextMessage(parts.body());
-                for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
-                    message.setObjectProperty(h.getKey(), h.getValue());
+            unconfirmed++;
+            int sent = 0;
+            try {
+                for (NormalizedEvent event : events) {
+                    CanonicalMessage.Parts parts = canonical.parts(event);
+                    TextMessage message = lane.session().createTextMessage(parts.body());
+                    for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
+                        message.setObjectProperty(h.getKey(), h.getValue());
+                    }
+                    lane.producer().send(lane.topic(), message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                            Message.DEFAULT_TIME_TO_LIVE, listener);
+                    sent++;
+                    if (failure.get() != null) {
+                        break;
+                    }
                 }
-                lane.producer().send(lane.topic(), message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
-                        Message.DEFAULT_TIME_TO_LIVE, listener);
-                if (failure.get() != null) {
-                    break;
+            } catch (JMSException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+            int size = events.size();
+            int dispatched = sent;
+            return () -> {
+                try {
+                    if (dispatched < size) {
+                        throw new JMSException("broker refused the batch after " + dispatched + " of " + size
+                                + " events: " + failure.get().getMessage());
+                    }
+                    if (!confirmed.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+                        throw new JMSException("broker did not confirm " + confirmed.getCount() + " of " + size
+                                + " events within " + timeoutMs + " ms");
+                    }
+                    Exception e = failure.get();
+                    if (e != null) {
+                        JMSException jms = new JMSException("broker did not store the batch: " + e.getMessage());
+                        jms.initCause(e);
+                        throw jms;
+                    }
+                    unconfirmed--;
+                } catch (JMSException | InterruptedException | RuntimeException e) {
+                    failed = true;
+                    throw e;
                 }
+            };
+        }
+
+        /** Gives the session back; a session with a failed or unconfirmed batch is closed with its connection. */
+        @Override
+        public void close() {
+            if (released) {
+                return;
             }
-            if (!confirmed.await(timeoutMs, TimeUnit.MILLISECONDS)) {
-                throw new JMSException("broker did not confirm " + confirmed.getCount() + " of " + events.size()
-                        + " events within " + timeoutMs + " ms");
-            }
-            Exception e = failure.get();
-            if (e != null) {
-                JMSException jms = new JMSException("broker did not store the batch: " + e.getMessage());
-                jms.initCause(e);
-                throw jms;
-            }
-            healthy = true;
-        } finally {
-            if (healthy) {
-                idle.add(lane);
-            } else {
+            released = true;
+            if (failed || unconfirmed > 0) {
                 discard(lane);
+            } else {
+                idle.add(lane);
             }
         }
     }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One device's polling cycle over the v3 event log, without Camel: {@code event-info}, then
  * {@code event-fetch} pages from the checkpoint up to {@code max}; each page is normalised and
- * handed to the {@link Publisher}, and the checkpoint is saved only after the publisher returns.
+ * sent through the {@link Publisher}'s pipeline, the next page is fetched, and the checkpoint of a
+ * page is saved only after the publisher confirmed that page (one device request in flight at a
+ * time; the broker stores page n while page n+1 is fetched).
  *
  * <p>Loss and resets: when the device's {@code min} has passed the checkpoint, the overwritten range
  * is published as one {@code device.gap} event and reading continues from {@code min}. A reset
@@ -42,6 +44,41 @@ public final class V3Poller {
     public interface Publisher {
         /** Stores the events, in order; throws when they are not all stored. */
         void publish(List<NormalizedEvent> events) throws Exception;
+
+        /**
+         * Opens the ordered pipeline of one cycle: batches sent through it are stored in the order
+         * sent, and each batch's {@link Confirmation} returns once that batch is stored. The poller
+         * sends a page, fetches the next one, and only then waits for the confirmation, so device and
+         * broker work overlap; the checkpoint still moves only after the confirmation. Default: each
+         * batch is published synchronously by {@link #publish}.
+         */
+        default Pipeline pipeline() throws Exception {
+            return events -> {
+                publish(events);
+                return Confirmation.DONE;
+            };
+        }
+    }
+
+    /** Batches stored in the order sent; see {@link Publisher#pipeline()}. */
+    @FunctionalInterface
+    public interface Pipeline extends AutoCloseable {
+        /** Starts storing the events, after those sent before. */
+        Confirmation send(List<NormalizedEvent> events) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    /** Waits until one batch is stored. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /** Returns once the batch is stored; throws when it is not. */
+        void await() throws Exception;
+
+        /** A batch that is already stored. */
+        Confirmation DONE = () -> { };
     }
 
     /**
@@ -188,6 +225,8 @@ public final class V3Poller {
         long lost;
         boolean reset;
         Checkpoint cp;
+        Pipeline pipeline;
+        PendingPage pending;
 
         Result run() throws Exception {
             V3EventInfo info = client.info();
@@ -215,38 +254,58 @@ public final class V3Poller {
             long next = cp.lastSeqnum() + 1;
             boolean verify = cp.lastTimestamp() != null && cp.lastSeqnum() >= info.min();
             int pages = 0;
-            while (next <= info.max() && pages < options.maxPages()) {
-                List<V3Event> page = client.fetch(verify ? next - 1 : next, options.limit());
-                pages++;
-                if (verify) {
-                    verify = false;
-                    if (!page.isEmpty() && page.get(0).seqnum() == next - 1
-                            && !Objects.equals(timestampOf(page.get(0)), cp.lastTimestamp())) {
-                        LOG.warn("device {}: event {} changed its timestamp, the device was reset", deviceId, next - 1);
-                        resetTo(info);
-                        skipLost(info);
-                        next = cp.lastSeqnum() + 1;
-                        continue;
+            pipeline = publisher.pipeline();
+            try {
+                while (next <= info.max() && pages < options.maxPages()) {
+                    List<V3Event> page = client.fetch(verify ? next - 1 : next, options.limit());
+                    pages++;
+                    if (verify) {
+                        verify = false;
+                        if (!page.isEmpty() && page.get(0).seqnum() == next - 1
+                                && !Objects.equals(timestampOf(page.get(0)), cp.lastTimestamp())) {
+                            LOG.warn("device {}: event {} changed its timestamp, the device was reset", deviceId,
+                                    next - 1);
+                            completePending();
+                            resetTo(info);
+                            skipLost(info);
+                            next = cp.lastSeqnum() + 1;
+                            continue;
+                        }
                     }
+                    long expected = next;
+                    List<V3Event> fresh = page.stream().filter(e -> e.seqnum() >= expected).toList();
+                    if (fresh.isEmpty()) {
+                        LOG.warn("device {}: event-fetch from {} returned no new events below max {}", deviceId, next,
+                                info.max());
+                        break;
+                    }
+                    V3Event last = fresh.get(fresh.size() - 1);
+                    sendPage(fresh, next, new Checkpoint(last.seqnum(), timestampOf(last), info.min(), info.max(),
+                            cp.epoch(), now()));
+                    next = last.seqnum() + 1;
                 }
-                long expected = next;
-                List<V3Event> fresh = page.stream().filter(e -> e.seqnum() >= expected).toList();
-                if (fresh.isEmpty()) {
-                    LOG.warn("device {}: event-fetch from {} returned no new events below max {}", deviceId, next,
-                            info.max());
-                    break;
+                completePending();
+            } catch (Exception e) {
+                try {
+                    completePending();
+                } catch (Exception again) {
+                    e.addSuppressed(again);
                 }
-                publishPage(fresh, next);
-                V3Event last = fresh.get(fresh.size() - 1);
-                cp = new Checkpoint(last.seqnum(), timestampOf(last), info.min(), info.max(), cp.epoch(), now());
-                store.save(deviceId, cp);
-                next = last.seqnum() + 1;
+                throw e;
+            } finally {
+                pipeline.close();
             }
             saveRange(info);
             return result(info);
         }
 
-        private void publishPage(List<V3Event> events, long next) throws Exception {
+        /** A page sent to the publisher whose checkpoint waits for the confirmation. */
+        private record PendingPage(Confirmation confirmation, int size, List<V3Event> rejected, List<String> reasons,
+                                   Checkpoint checkpoint) {
+        }
+
+        /** Normalises and sends a page, then completes the page sent before it. */
+        private void sendPage(List<V3Event> events, long next, Checkpoint checkpoint) throws Exception {
             List<NormalizedEvent> out = new ArrayList<>(events.size());
             List<V3Event> rejected = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
@@ -264,14 +323,27 @@ public final class V3Poller {
                 }
                 expected = e.seqnum() + 1;
             }
-            if (!out.isEmpty()) {
-                publisher.publish(List.copyOf(out));
-                published += out.size();
+            Confirmation confirmation = out.isEmpty() ? Confirmation.DONE : pipeline.send(List.copyOf(out));
+            PendingPage page = new PendingPage(confirmation, out.size(), rejected, reasons, checkpoint);
+            completePending();
+            pending = page;
+        }
+
+        /** Waits for the pending page to be stored, hands over its rejected events, then saves its checkpoint. */
+        private void completePending() throws Exception {
+            PendingPage page = pending;
+            if (page == null) {
+                return;
             }
-            for (int i = 0; i < rejected.size(); i++) {
-                rejects.reject(rejected.get(i), reasons.get(i));
+            pending = null;
+            page.confirmation().await();
+            published += page.size();
+            for (int i = 0; i < page.rejected().size(); i++) {
+                rejects.reject(page.rejected().get(i), page.reasons().get(i));
                 invalid++;
             }
+            cp = page.checkpoint();
+            store.save(deviceId, cp);
         }
 
         /** The first seqnum whose event happened at or after {@code since}; {@code max + 1} when none did. */

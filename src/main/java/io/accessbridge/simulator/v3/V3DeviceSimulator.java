@@ -99,6 +99,14 @@ public final class V3DeviceSimulator implements AutoCloseable {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        // The JDK server writes a reply's headers and body separately; without TCP_NODELAY, Nagle's
+        // algorithm holds the body until the client's delayed ACK (40 ms on Linux) for every call.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final String[] WEIGHTED_KINDS = {
         "face", "face", "face", "face", "face", "face", "face", "face", "card", "card", "card", "qrcode", "qrcode",
         "visitor", "door", "door", "door", "push", "push", "remote", "therm", "fire", "disa", "reset"};

@@ -4,6 +4,7 @@ import io.accessbridge.broker.BatchPublisher;
 import io.accessbridge.checkpoint.CheckpointStore;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
+import io.accessbridge.ingest.NormalizedEvent;
 import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.VendorJson;
 import io.accessbridge.inventory.DeviceConfig;
@@ -73,7 +74,7 @@ public final class V3Pollers extends ServiceSupport {
         for (DeviceConfig d : inventory.devices(DeviceConfig.Generation.V3)) {
             String id = d.id();
             String remote = d.host().orElse(null);
-            devices.put(id, new V3DevicePoller(d, settings, http, store, this::publish,
+            devices.put(id, new V3DevicePoller(d, settings, http, store, new Publisher(),
                     (event, reason) -> quarantine(id, remote, event.seqnum(), event.json(), reason), status,
                     environment, clock, () -> scheduler.wake(id)));
         }
@@ -128,8 +129,37 @@ public final class V3Pollers extends ServiceSupport {
         return device;
     }
 
-    private void publish(List<io.accessbridge.ingest.NormalizedEvent> events) throws Exception {
-        publisher.publish(events);
+    /** Pages to the broker through the {@link BatchPublisher}, one ordered sequence per cycle. */
+    private final class Publisher implements V3Poller.Publisher {
+        @Override
+        public void publish(List<NormalizedEvent> events) throws Exception {
+            publisher.publish(events);
+            afterPublish();
+        }
+
+        @Override
+        public V3Poller.Pipeline pipeline() throws Exception {
+            BatchPublisher.Sequence sequence = publisher.sequence();
+            return new V3Poller.Pipeline() {
+                @Override
+                public V3Poller.Confirmation send(List<NormalizedEvent> events) throws Exception {
+                    BatchPublisher.Confirmation confirmation = sequence.send(events);
+                    return () -> {
+                        confirmation.await();
+                        afterPublish();
+                    };
+                }
+
+                @Override
+                public void close() {
+                    sequence.close();
+                }
+            };
+        }
+    }
+
+    /** Test fault: stop the JVM after a page is stored and before its checkpoint is saved. */
+    private void afterPublish() {
         int halt = settings.haltAfterPublishedPages();
         if (halt > 0 && publishedPages.incrementAndGet() == halt) {
             LOG.error("Test fault bridge.v3.test.halt-after-pages={}: halting after publish, before the checkpoint", halt);
