@@ -230,9 +230,24 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
             camelContext.addService(new EmbeddedBroker(broker), true, true);
         }
         camelContext.addService(new BrokerTopology(broker), true, true);
+        ConnectionFactory pool = jmsConnectionFactory();
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                // before the embedded broker stops: its graceful shutdown waits for open client connections
+                if (pool instanceof org.messaginghub.pooled.jms.JmsPoolConnectionFactory p) {
+                    p.stop();
+                }
+            }
+        }, true, true);
         camelContext.addService(v3PollScheduler(), true, true);
-        camelContext.addService(v3Pollers(), true, true);
         V3Pollers pollers = v3Pollers();
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pollers.close();
+            }
+        }, true, true);
         camelContext.addStartupListener(new StartupListener() {
             private boolean installed;
 

@@ -24,7 +24,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #reported}). Fetched pages go to the broker through the {@link BatchPublisher}; events the
  * normaliser rejects go to {@code direct:quarantine} with channel {@code v3-fetch}.
  */
-public final class V3Pollers extends ServiceSupport {
+public final class V3Pollers implements AutoCloseable {
 
     /** Exchange property of the report route: the reported seqnum. */
     public static final String SEQNUM = "bridge.v3.seqnum";
@@ -190,11 +189,19 @@ public final class V3Pollers extends ServiceSupport {
         return template;
     }
 
+    /**
+     * Releases the publisher's connection; call after the poll and report routes stopped. (Not a
+     * Camel service: the bean component would stop it with the first route that calls it.)
+     */
     @Override
-    protected void doStop() throws Exception {
+    public void close() {
         synchronized (this) {
             if (template != null) {
-                template.stop();
+                try {
+                    template.stop();
+                } catch (Exception e) {
+                    LOG.debug("Stopping the producer template: {}", e.getMessage());
+                }
                 template = null;
             }
         }
