@@ -33,6 +33,8 @@ public final class V3DevicePoller {
 
     /** Status channel of polling. */
     public static final String CHANNEL = "poll";
+    /** Status channel of {@code event-report}. */
+    public static final String REPORT_CHANNEL = "report";
     /** The {@code channel} of fetched events. */
     public static final String FETCH_CHANNEL = "v3-fetch";
 
@@ -168,6 +170,7 @@ public final class V3DevicePoller {
      * @param timestamp its raw timestamp
      */
     public void reported(long seqnum, Long timestamp) {
+        status.channel(device.id(), REPORT_CHANNEL, DeviceState.CONNECTED, null);
         if (!lock.tryLock()) {
             wake.run();
             return;
