@@ -29,6 +29,7 @@ import io.accessbridge.v3.poll.V3Pollers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -235,8 +236,8 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
             @Override
             protected void doStop() {
                 // before the embedded broker stops: its graceful shutdown waits for open client connections
-                if (pool instanceof org.messaginghub.pooled.jms.JmsPoolConnectionFactory p) {
-                    p.stop();
+                if (pool instanceof JmsPoolConnectionFactory jmsPool) {
+                    jmsPool.stop();
                 }
             }
         }, true, true);

@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * crash) is dropped by its duplicate detection and still confirmed, so a batch that partly
  * reached the broker can simply be published again.
  *
+ * <p>{@link #sequence()} lets a caller send the next batch before it waits for the previous one
+ * (the v3 poller fetches page n+1 while the broker stores page n); batches of one sequence are
+ * stored in the order sent.
+ *
  * <p>Thread-safe: concurrent callers get their own session. A broken connection is dropped and
  * a new one is made by the next call. Uses its own connection (not the pooled factory of the
  * routes), because asynchronous confirmations need a confirmation window on the client.

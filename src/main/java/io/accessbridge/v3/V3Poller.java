@@ -360,7 +360,7 @@ public final class V3Poller {
                 V3Event e = page.get(0);
                 Long ts = timestampOf(e);
                 if (ts == null || !Timestamps.fromUnix(ts).isBefore(since)) {
-                    hi = Math.min(mid, e.seqnum());
+                    hi = mid;
                 } else {
                     lo = e.seqnum() + 1;
                 }

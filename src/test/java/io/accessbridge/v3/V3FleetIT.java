@@ -51,6 +51,9 @@ class V3FleetIT {
             try (RunningBridge bridge = RunningBridge.start(data, Map.of("bridge.devices.file", inventory.toString(),
                     "bridge.v3.max-concurrent-polls", String.valueOf(CAP), "bridge.v3.max-pages-per-cycle", "2"))) {
                 V3Bridge v3 = new V3Bridge(bridge);
+                var fiveEndpoint = bridge.context().getRoute("device-fleet-5").getEndpoint();
+                assertThat(fiveEndpoint).isInstanceOfSatisfying(io.accessbridge.v3.poll.V3PollEndpoint.class,
+                        e -> assertThat(e.getIntervalMs()).as("interval from the inventory").isEqualTo(200));
                 await().atMost(Duration.ofSeconds(20)).until(() -> inFlight(sims) == CAP);
                 Thread.sleep(500);
                 assertThat(inFlight(sims)).as("devices polled at once").isEqualTo(CAP);

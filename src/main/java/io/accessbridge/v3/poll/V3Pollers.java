@@ -1,5 +1,6 @@
 package io.accessbridge.v3.poll;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.accessbridge.broker.BatchPublisher;
 import io.accessbridge.checkpoint.CheckpointStore;
 import io.accessbridge.ingest.IngestProperties;
@@ -166,7 +167,7 @@ public final class V3Pollers implements AutoCloseable {
         }
     }
 
-    private void quarantine(String deviceId, String remote, long seqnum, com.fasterxml.jackson.databind.JsonNode json,
+    private void quarantine(String deviceId, String remote, long seqnum, JsonNode json,
                             String reason) throws Exception {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(RawInput.PROPERTY, VendorJson.MAPPER.writeValueAsBytes(json));
