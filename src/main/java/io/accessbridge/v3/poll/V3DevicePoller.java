@@ -190,7 +190,7 @@ public final class V3DevicePoller {
                 status.gauge(device.id(), "v3.lag", Math.max(0, next.deviceMax() - seqnum));
             } else if (seqnum != cp.lastSeqnum()) {
                 if (seqnum > cp.lastSeqnum() + 1) {
-                    LOG.info("Device {} reported seqnum {} after checkpoint {}: fetching the gap", device.id(), seqnum,
+                    LOG.debug("Device {} reported seqnum {} after checkpoint {}: fetching the gap", device.id(), seqnum,
                             cp.lastSeqnum());
                 }
                 confirmedCaughtUp = false;

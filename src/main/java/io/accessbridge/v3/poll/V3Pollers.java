@@ -70,8 +70,9 @@ public final class V3Pollers implements AutoCloseable {
         this.settings = settings;
         this.publisher = publisher;
         this.scheduler = scheduler;
-        this.http = V3EventClient.newHttpClient(settings.connectTimeout());
-        for (DeviceConfig d : inventory.devices(DeviceConfig.Generation.V3)) {
+        List<DeviceConfig> v3 = inventory.devices(DeviceConfig.Generation.V3);
+        this.http = v3.isEmpty() ? null : V3EventClient.newHttpClient(settings.connectTimeout());
+        for (DeviceConfig d : v3) {
             String id = d.id();
             String remote = d.host().orElse(null);
             devices.put(id, new V3DevicePoller(d, settings, http, store, new Publisher(),
