@@ -32,7 +32,8 @@ import org.apache.camel.main.Main;
  * java -cp 'target/access-event-bridge.jar:target/lib/*' io.accessbridge.bench.V3DrainBenchmark \
  *      [--page-size 100] [--max-concurrent-polls 4] [scenario ...]
  * </pre>
- * A scenario is {@code <devices>x<events>}; default {@code 1x50000 100x5000}.
+ * A scenario is {@code <devices>x<events>}; default {@code 1x50000 100x5000 1x50000} (the first run
+ * pays for the JIT warming up, the last one does not).
  */
 public final class V3DrainBenchmark {
 
@@ -57,13 +58,16 @@ public final class V3DrainBenchmark {
         if (scenarios.isEmpty()) {
             scenarios.add(new int[] {1, 50_000});
             scenarios.add(new int[] {100, 5_000});
+            scenarios.add(new int[] {1, 50_000}); // again, with the JIT warmed up by the runs before
         }
-        System.out.printf("v3 backlog drain: %d cores, page size %d, max concurrent polls %d%n",
-                Runtime.getRuntime().availableProcessors(), pageSize, concurrent);
+        System.out.printf("v3 backlog drain: %d cores, page size %d, max concurrent polls %d, load average %.1f%n",
+                Runtime.getRuntime().availableProcessors(), pageSize, concurrent,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (int[] s : scenarios) {
             Result r = run(s[0], s[1], pageSize, concurrent);
-            System.out.printf("%3d device(s) x %,6d events = %,7d events: %,6d ms, %,7.0f events/s, %,d in the broker%n",
-                    s[0], s[1], r.events, r.millis, r.events * 1000.0 / r.millis, r.inBroker);
+            System.out.printf("%3d device(s) x %,6d events = %,7d events: %,6d ms, %,7.0f events/s, %,d in the broker"
+                            + " (load average %.1f)%n", s[0], s[1], r.events, r.millis, r.events * 1000.0 / r.millis,
+                    r.inBroker, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 
