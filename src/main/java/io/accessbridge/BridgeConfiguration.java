@@ -1,9 +1,13 @@
 package io.accessbridge;
 
+import io.accessbridge.broker.BatchPublisher;
 import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.BrokerTopology;
 import io.accessbridge.broker.EmbeddedBroker;
 import io.accessbridge.broker.JmsConnectionFactories;
+import io.accessbridge.checkpoint.CheckpointStore;
+import io.accessbridge.checkpoint.FileCheckpointStore;
+import io.accessbridge.checkpoint.InMemoryCheckpointStore;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
@@ -16,10 +20,21 @@ import io.accessbridge.status.DeviceStatusRegistry;
 import io.accessbridge.v1.V1EventNormalizer;
 import io.accessbridge.v1.V1PushReceiver;
 import io.accessbridge.v1.V1PushReplies;
+import io.accessbridge.v3.V3ReportReceiver;
+import io.accessbridge.v3.V3ReportReplies;
+import io.accessbridge.v3.V3Settings;
+import io.accessbridge.v3.poll.V3DeviceRoutes;
+import io.accessbridge.v3.poll.V3PollComponent;
+import io.accessbridge.v3.poll.V3PollScheduler;
+import io.accessbridge.v3.poll.V3Pollers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import jakarta.jms.ConnectionFactory;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -28,6 +43,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.StartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -135,6 +151,86 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
         return once("quarantine", () -> new Quarantine());
     }
 
+    /** Builds broker messages of canonical events (body and properties), for every publisher. */
+    @BindToRegistry("canonicalMessage")
+    public CanonicalMessage canonicalMessage() {
+        return once("canonicalMessage", () -> new CanonicalMessage(imageStore()));
+    }
+
+    /** Publishes batches of events and returns once the broker stored all of them (v3 pages; reusable). */
+    @BindToRegistry("batchPublisher")
+    public BatchPublisher batchPublisher() {
+        return once("batchPublisher", () -> new BatchPublisher(brokerSettings(), canonicalMessage()));
+    }
+
+    /** Legacy v3.x settings ({@code bridge.v3.*}, {@code bridge.checkpoint.*}). */
+    @BindToRegistry("v3Settings")
+    public V3Settings v3Settings() {
+        return once("v3Settings", () -> V3Settings.from(settings()));
+    }
+
+    /**
+     * Per-device read positions: {@code bridge.checkpoint.store} = {@code file} (default, under
+     * {@code bridge.checkpoint.dir}), {@code memory}, or the class name of a {@link CheckpointStore}
+     * with a public no-argument constructor.
+     */
+    @BindToRegistry("checkpointStore")
+    public CheckpointStore checkpointStore() {
+        return once("checkpointStore", () -> {
+            V3Settings v3 = v3Settings();
+            String kind = v3.checkpointStore();
+            if (kind.equals("file")) {
+                try {
+                    return new FileCheckpointStore(v3.checkpointDir());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("checkpoint directory " + v3.checkpointDir() + " cannot be used", e);
+                }
+            }
+            if (kind.equals("memory")) {
+                return new InMemoryCheckpointStore();
+            }
+            try {
+                return (CheckpointStore) Class.forName(kind).getConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException("setting bridge.checkpoint.store: " + kind
+                        + " is not file, memory or a CheckpointStore class with a public no-argument constructor", e);
+            }
+        });
+    }
+
+    /** Paces the polls of v3 devices; caps how many are polled at once. */
+    @BindToRegistry("v3PollScheduler")
+    public V3PollScheduler v3PollScheduler() {
+        V3Settings v3 = v3Settings();
+        return once("v3PollScheduler", () -> new V3PollScheduler(v3.maxConcurrentPolls(), v3.backoffInitialMs(),
+                v3.backoffMaxMs()));
+    }
+
+    /** The {@code v3-poll} component, consumer of the {@code device-<id>} routes. */
+    @BindToRegistry("v3-poll")
+    public V3PollComponent v3PollComponent() {
+        return once("v3-poll", () -> new V3PollComponent(v3PollScheduler()));
+    }
+
+    /** The v3 devices at run time: steps of the poll routes and of the event-report route. */
+    @BindToRegistry("v3Pollers")
+    public V3Pollers v3Pollers() {
+        return once("v3Pollers", () -> new V3Pollers(context, deviceInventory(), v3Settings(), checkpointStore(),
+                batchPublisher(), v3PollScheduler(), deviceStatus(), System.getenv(), Clock.systemUTC()));
+    }
+
+    /** v3 event-report: protocol step of route {@code ingest-v3-report}. */
+    @BindToRegistry("v3ReportReceiver")
+    public V3ReportReceiver v3ReportReceiver() {
+        return once("v3ReportReceiver", () -> new V3ReportReceiver(deviceInventory(), canonicalMessage()));
+    }
+
+    /** v3 event-report: the protocol's answers. */
+    @BindToRegistry("v3ReportReplies")
+    public V3ReportReplies v3ReportReplies() {
+        return once("v3ReportReplies", () -> new V3ReportReplies());
+    }
+
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         BrokerSettings broker = brokerSettings();
@@ -142,6 +238,41 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
             camelContext.addService(new EmbeddedBroker(broker), true, true);
         }
         camelContext.addService(new BrokerTopology(broker), true, true);
+        ConnectionFactory pool = jmsConnectionFactory();
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                // before the embedded broker stops: its graceful shutdown waits for open client connections
+                if (pool instanceof JmsPoolConnectionFactory jmsPool) {
+                    jmsPool.stop();
+                }
+            }
+        }, true, true);
+        camelContext.addService(v3PollScheduler(), true, true);
+        V3Pollers pollers = v3Pollers();
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                pollers.close();
+            }
+        }, true, true);
+        camelContext.addStartupListener(new StartupListener() {
+            private boolean installed;
+
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // routes from templates are added once every route of routes/ is running
+            }
+
+            @Override
+            public synchronized void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted)
+                    throws Exception {
+                if (!installed) {
+                    installed = true;
+                    V3DeviceRoutes.install(ctx, pollers);
+                }
+            }
+        });
         Vertx vertx = vertx();
         camelContext.addService(new ServiceSupport() {
             @Override

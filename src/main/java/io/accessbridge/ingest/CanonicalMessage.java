@@ -4,14 +4,26 @@ import io.accessbridge.canonical.CloudEventCodec;
 import io.accessbridge.canonical.EventHeaders;
 import io.accessbridge.images.ImageStore;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.camel.Message;
 
 /**
- * Turns a Camel message into the broker message of one canonical event: the CloudEvent JSON as
+ * Turns a normalised event into the broker message of one canonical event: the CloudEvent JSON as
  * body, the selector properties as headers, nothing else (no HTTP header of the device leaks
- * onto the broker). Stores the snapshot first when the normaliser produced one.
+ * onto the broker). Stores the snapshot first when the normaliser produced one. Every publisher
+ * (the {@code direct:publish} route, {@link io.accessbridge.broker.BatchPublisher}) writes what
+ * {@link #parts} returns, so an event looks the same on the broker whichever way it came.
  */
 public final class CanonicalMessage {
+
+    /**
+     * Body and properties of one broker message.
+     *
+     * @param headers the message properties, {@link EventHeaders#of} (duplicate id included)
+     * @param body    the CloudEvent JSON
+     */
+    public record Parts(Map<String, Object> headers, String body) {
+    }
 
     private final ImageStore images;
 
@@ -20,13 +32,20 @@ public final class CanonicalMessage {
         this.images = images;
     }
 
-    /** Replaces body and headers of {@code message} with those of {@code normalized}. */
-    public void apply(Message message, NormalizedEvent normalized) {
+    /** Stores the event's snapshot, if any, and returns the body and properties of its broker message. */
+    public Parts parts(NormalizedEvent normalized) {
         if (normalized.image() != null && normalized.event().data().image() != null) {
             images.store(normalized.event().data().image().ref(), normalized.image());
         }
+        return new Parts(EventHeaders.of(normalized.event()),
+                new String(CloudEventCodec.serialize(normalized.event()), StandardCharsets.UTF_8));
+    }
+
+    /** Replaces body and headers of {@code message} with those of {@code normalized}. */
+    public void apply(Message message, NormalizedEvent normalized) {
+        Parts parts = parts(normalized);
         message.getHeaders().clear();
-        message.getHeaders().putAll(EventHeaders.of(normalized.event()));
-        message.setBody(new String(CloudEventCodec.serialize(normalized.event()), StandardCharsets.UTF_8));
+        message.getHeaders().putAll(parts.headers());
+        message.setBody(parts.body());
     }
 }

@@ -5,6 +5,8 @@ public final class IngestProperties {
 
     /** The sender's IP address. */
     public static final String REMOTE_ADDRESS = "bridge.remoteAddress";
+    /** The inventory id of the device the input came from, when known. */
+    public static final String DEVICE_ID = "bridge.deviceId";
     /** The normalised event of this exchange. */
     public static final String NORMALIZED = "bridge.normalized";
 

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prepares a rejected input for the quarantine queue: the raw bytes as received, the reason,
- * channel and sender as properties, and the SHA-256 of the bytes as duplicate id (a device that
+ * channel, sender and (when known) device id as properties, and the SHA-256 of the bytes as duplicate id (a device that
  * re-sends the same bad record fills the quarantine once).
  */
 public final class Quarantine {
@@ -18,6 +18,8 @@ public final class Quarantine {
     public static final String CHANNEL = "channel";
     /** Property: the sender's address. */
     public static final String REMOTE_ADDRESS = "remoteAddress";
+    /** Property: the device's inventory id, when the receiver knew it. */
+    public static final String DEVICE_ID = "deviceId";
     /** Property: when the input arrived, epoch millis. */
     public static final String RECEIVED_AT = "receivedAt";
 
@@ -30,6 +32,7 @@ public final class Quarantine {
         byte[] raw = RawInput.of(exchange);
         String channel = exchange.getProperty(RawInput.CHANNEL, "unknown", String.class);
         String remote = exchange.getProperty(IngestProperties.REMOTE_ADDRESS, String.class);
+        String deviceId = exchange.getProperty(IngestProperties.DEVICE_ID, String.class);
         Message m = exchange.getMessage();
         m.getHeaders().clear();
         m.setHeader("_AMQ_DUPL_ID", "quarantine:" + RawInput.sha256(raw));
@@ -37,6 +40,9 @@ public final class Quarantine {
         m.setHeader(CHANNEL, channel);
         if (remote != null) {
             m.setHeader(REMOTE_ADDRESS, remote);
+        }
+        if (deviceId != null) {
+            m.setHeader(DEVICE_ID, deviceId);
         }
         m.setHeader(RECEIVED_AT, exchange.getClock().getCreated());
         m.setBody(raw);

@@ -320,6 +320,186 @@ class V3PollerTest {
         assertThat(publishedSeqnums()).isEqualTo(range(1, 15));
     }
 
+    @Test
+    void firstContactSinceStartsAtTheFirstEventAtOrAfterTheDate() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(100); // the stepping clock: event k at 08:00:00 + (k - 1) s
+        Instant since = Instant.ofEpochSecond(sim.events().get(39).get("timestamp").asLong());
+        V3Poller poller = poller(client, new Options(100, 10, StartPosition.SINCE, since), memory);
+
+        Result r = poller.poll();
+
+        assertThat(publishedSeqnums()).isEqualTo(range(40, 100));
+        assertThat(r.caughtUp()).isTrue();
+        assertThat(sim.requestCount("event-fetch")).as("a binary search, then one page").isLessThan(12);
+    }
+
+    @Test
+    void firstContactSinceAfterTheNewestEventReadsOnlyNewEvents() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(20);
+        V3Poller poller = poller(client, new Options(100, 10, StartPosition.SINCE,
+                Instant.parse("2030-01-01T00:00:00Z")), memory);
+
+        assertThat(poller.poll().fetched()).isZero();
+        sim.addEvents(2);
+        poller.poll();
+        assertThat(publishedSeqnums()).containsExactly(21L, 22L);
+    }
+
+    @Test
+    void rejectedEventsAreHandedOverBeforeTheCheckpointPassesThem() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(2);
+        long bad = sim.addRawEvent(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("timestamp", 1714550400).put("event", "elevator").put("device-id", DEVICE));
+        sim.addEvents(2);
+        List<String> rejected = new ArrayList<>();
+        V3Poller.Rejects rejects = (event, reason) -> {
+            assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isLessThan(event.seqnum());
+            rejected.add(event.seqnum() + " " + event.json().get("event").asText() + " " + reason);
+        };
+        V3Poller poller = new V3Poller(client, store, memory, rejects, CTX, Options.DEFAULTS, BRIDGE_CLOCK);
+
+        Result r = poller.poll();
+
+        assertThat(rejected).containsExactly(bad + " elevator field 'event' has an unknown value 'elevator'");
+        assertThat(r.invalid()).isEqualTo(1);
+        assertThat(publishedSeqnums()).containsExactly(1L, 2L, 4L, 5L);
+        assertThat(r.checkpoint().lastSeqnum()).isEqualTo(5);
+    }
+
+    @Test
+    void aFailingRejectsHandlerKeepsTheCheckpointBeforeTheRejectedEvent() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(2);
+        sim.addRawEvent(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("timestamp", 1714550400).put("event", "elevator").put("device-id", DEVICE));
+        V3Poller poller = new V3Poller(client, store, memory, (event, reason) -> {
+            throw new IllegalStateException("quarantine unavailable");
+        }, CTX, Options.DEFAULTS, BRIDGE_CLOCK);
+
+        assertThatThrownBy(poller::poll).hasMessage("quarantine unavailable");
+        assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isZero();
+    }
+
+    /** A publisher whose pipeline logs sends and confirmations, and a store that logs saves. */
+    private final class Recording implements V3Poller.Publisher {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        Runnable onFirstSend = () -> { };
+        boolean sent;
+
+        @Override
+        public void publish(List<io.accessbridge.ingest.NormalizedEvent> events) {
+            log.add("publish " + seqnums(events));
+            events.forEach(e -> published.add(e.event()));
+        }
+
+        @Override
+        public V3Poller.Pipeline pipeline() {
+            return events -> {
+                String page = seqnums(events);
+                if (!sent) {
+                    sent = true;
+                    onFirstSend.run();
+                }
+                log.add("send " + page);
+                return () -> {
+                    log.add("stored " + page);
+                    events.forEach(e -> published.add(e.event()));
+                };
+            };
+        }
+
+        private String seqnums(List<io.accessbridge.ingest.NormalizedEvent> events) {
+            return events.get(0).event().data().vendor().get("seqnum") + ".."
+                    + events.get(events.size() - 1).event().data().vendor().get("seqnum");
+        }
+    }
+
+    private io.accessbridge.checkpoint.CheckpointStore recordingStore(List<String> log) {
+        return new io.accessbridge.checkpoint.CheckpointStore() {
+            @Override
+            public java.util.Optional<Checkpoint> load(String deviceId) {
+                return store.load(deviceId);
+            }
+
+            @Override
+            public void save(String deviceId, Checkpoint checkpoint) {
+                log.add("checkpoint " + checkpoint.lastSeqnum());
+                store.save(deviceId, checkpoint);
+            }
+        };
+    }
+
+    @Test
+    void nextPageIsFetchedWhileThePreviousIsStoredAndEachCheckpointFollowsItsConfirmation() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(30);
+        Recording recording = new Recording();
+        V3Poller poller = new V3Poller(client, recordingStore(recording.log), recording, V3Poller.Rejects.LOG_ONLY,
+                CTX, new Options(10, 10, StartPosition.EARLIEST), BRIDGE_CLOCK);
+
+        Result r = poller.poll();
+
+        assertThat(recording.log).containsExactly("checkpoint 0",
+                "send 1..10", "send 11..20", "stored 1..10", "checkpoint 10",
+                "send 21..30", "stored 11..20", "checkpoint 20",
+                "stored 21..30", "checkpoint 30");
+        assertThat(r.published()).isEqualTo(30);
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 30));
+    }
+
+    @Test
+    void aPageSentBeforeAFailedFetchIsStillCompletedAndCheckpointed() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(30);
+        Recording recording = new Recording();
+        recording.onFirstSend = () -> sim.failNext(1, V3DeviceSimulator.Failure.HTTP_500, "event-fetch");
+        V3Poller poller = new V3Poller(client, recordingStore(recording.log), recording, V3Poller.Rejects.LOG_ONLY,
+                CTX, new Options(10, 10, StartPosition.EARLIEST), BRIDGE_CLOCK);
+
+        assertThatThrownBy(poller::poll).isInstanceOf(V3ProtocolException.class).hasMessageContaining("HTTP status 500");
+        assertThat(recording.log).containsExactly("checkpoint 0", "send 1..10", "stored 1..10", "checkpoint 10");
+
+        poller.poll();
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 30));
+    }
+
+    @Test
+    void aFailedConfirmationLeavesTheCheckpointAtTheLastStoredPage() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(30);
+        List<String> log = new CopyOnWriteArrayList<>();
+        V3Poller.Publisher failingSecond = new V3Poller.Publisher() {
+            int pages;
+
+            @Override
+            public void publish(List<io.accessbridge.ingest.NormalizedEvent> events) {
+                events.forEach(e -> published.add(e.event()));
+            }
+
+            @Override
+            public V3Poller.Pipeline pipeline() {
+                return events -> {
+                    int page = ++pages;
+                    return () -> {
+                        if (page == 2) {
+                            throw new IllegalStateException("broker did not confirm");
+                        }
+                        events.forEach(e -> published.add(e.event()));
+                    };
+                };
+            }
+        };
+        V3Poller poller = new V3Poller(client, recordingStore(log), failingSecond, V3Poller.Rejects.LOG_ONLY, CTX,
+                new Options(10, 10, StartPosition.EARLIEST), BRIDGE_CLOCK);
+
+        assertThatThrownBy(poller::poll).hasMessage("broker did not confirm");
+        assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(10);
+        assertThat(log).doesNotContain("checkpoint 20", "checkpoint 30");
+    }
+
     private static List<Long> concat(List<Long> a, List<Long> b) {
         List<Long> r = new ArrayList<>(a);
         r.addAll(b);

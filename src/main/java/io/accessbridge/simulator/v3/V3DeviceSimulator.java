@@ -99,6 +99,14 @@ public final class V3DeviceSimulator implements AutoCloseable {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        // The JDK server writes a reply's headers and body separately; without TCP_NODELAY, Nagle's
+        // algorithm holds the body until the client's delayed ACK (40 ms on Linux) for every call.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final String[] WEIGHTED_KINDS = {
         "face", "face", "face", "face", "face", "face", "face", "face", "card", "card", "card", "qrcode", "qrcode",
         "visitor", "door", "door", "door", "push", "push", "remote", "therm", "fire", "disa", "reset"};
@@ -139,6 +147,8 @@ public final class V3DeviceSimulator implements AutoCloseable {
     private final LongAdder totalRequests = new LongAdder();
     private final LongAdder rejectedOffline = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Whether this handler thread's request still counts as in flight. */
+    private final ThreadLocal<Boolean> counted = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final List<Long> reportedSeqnums = new CopyOnWriteArrayList<>();
     private final LongAdder reportsFailed = new LongAdder();
@@ -709,10 +719,11 @@ public final class V3DeviceSimulator implements AutoCloseable {
             totalRequests.increment();
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            counted.set(Boolean.TRUE);
             try {
                 serve(exchange);
             } finally {
-                inFlight.decrementAndGet();
+                leave();
             }
         } finally {
             exchange.close();
@@ -816,7 +827,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
             long min = min();
             long start = seqnum != null ? Math.max(seqnum, min) : offset != null ? min + offset : min;
             for (long s = start; s <= max && events.size() < n; s++) {
-                events.add(ring[slot(s)].deepCopy());
+                events.add(ring[slot(s)]); // stored events are never modified: no copy needed
             }
         }
         return body;
@@ -846,11 +857,23 @@ public final class V3DeviceSimulator implements AutoCloseable {
         send(exchange, 200, "application/json", MAPPER.writeValueAsBytes(reply));
     }
 
-    private static void sendJson(HttpExchange exchange, String json) throws IOException {
+    /**
+     * The request stops counting as in flight: called before the reply is written, since a client may
+     * send its next request as soon as it has read the reply, before this handler thread returns.
+     */
+    private void leave() {
+        if (counted.get()) {
+            counted.set(Boolean.FALSE);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void sendJson(HttpExchange exchange, String json) throws IOException {
         send(exchange, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+    private void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
+        leave();
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

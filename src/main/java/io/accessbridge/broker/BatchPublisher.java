@@ -1,0 +1,307 @@
+package io.accessbridge.broker;
+
+import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.NormalizedEvent;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a batch of canonical events to the events address and returns only when the broker
+ * has stored every one of them: each event is sent persistently and asynchronously (JMS 2.0
+ * {@link CompletionListener}), and {@link #publish} waits for all confirmations of the batch.
+ * The broker confirms a persistent message once it is in its journal, and its journal syncs many
+ * messages at once, so a batch costs about one disk sync instead of one per event.
+ *
+ * <p>Each message is what {@link CanonicalMessage#parts} makes of the event (same body, same
+ * properties, duplicate id = event id), exactly as the {@code direct:publish} route sends it.
+ * Sends are not transacted: a copy the broker has seen before (a page fetched again after a
+ * crash) is dropped by its duplicate detection and still confirmed, so a batch that partly
+ * reached the broker can simply be published again.
+ *
+ * <p>{@link #sequence()} lets a caller send the next batch before it waits for the previous one
+ * (the v3 poller fetches page n+1 while the broker stores page n); batches of one sequence are
+ * stored in the order sent.
+ *
+ * <p>Thread-safe: concurrent callers get their own session. A broken connection is dropped and
+ * a new one is made by the next call. Uses its own connection (not the pooled factory of the
+ * routes), because asynchronous confirmations need a confirmation window on the client.
+ */
+public final class BatchPublisher implements AutoCloseable {
+
+    /** Client-side confirmation window, bytes: how much unconfirmed data a session may have in flight. */
+    static final int CONFIRMATION_WINDOW = 1024 * 1024;
+    /** Producer credits, bytes: a page of events is sent without waiting for the broker to grant more. */
+    static final int PRODUCER_WINDOW = 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchPublisher.class);
+
+    private final ActiveMQConnectionFactory factory;
+    private final String address;
+    private final long timeoutMs;
+    private final CanonicalMessage canonical;
+    private final Object connectionLock = new Object();
+    private Connection connection;
+    private volatile long generation;
+    private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    /** A session and producer of one connection generation. */
+    private record Lane(long generation, Session session, MessageProducer producer, Topic topic) {
+    }
+
+    /**
+     * @param settings  broker URL, credentials, events address and send timeout
+     * @param canonical makes the body and properties of each message
+     */
+    public BatchPublisher(BrokerSettings settings, CanonicalMessage canonical) {
+        this.canonical = Objects.requireNonNull(canonical, "canonical");
+        this.address = settings.eventsAddress();
+        this.timeoutMs = settings.sendTimeoutMs();
+        this.factory = new ActiveMQConnectionFactory(settings.url());
+        factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
+        factory.setProducerWindowSize(PRODUCER_WINDOW);
+        factory.setBlockOnDurableSend(true);
+        factory.setCallTimeout(settings.sendTimeoutMs());
+        factory.setCallFailoverTimeout(settings.sendTimeoutMs());
+        factory.setReconnectAttempts(0);
+        factory.setInitialConnectAttempts(1);
+        factory.setConnectionTTL(Math.max(10_000, settings.sendTimeoutMs() * 2));
+        factory.setClientFailureCheckPeriod(Math.max(1_000, settings.sendTimeoutMs() / 2));
+        if (settings.user() != null) {
+            factory.setUser(settings.user());
+            factory.setPassword(settings.password());
+        }
+    }
+
+    /**
+     * Sends the events, in order, and waits until the broker confirmed that it stored all of them.
+     *
+     * @throws JMSException when the broker refused or could not be reached, or did not confirm every
+     *                      event within {@code bridge.broker.send-timeout-ms}; some events of the batch
+     *                      may then be stored and others not: publish the batch again
+     */
+    public void publish(List<NormalizedEvent> events) throws JMSException, InterruptedException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (Sequence sequence = sequence()) {
+            sequence.send(events).await();
+        }
+    }
+
+    /**
+     * Opens a sequence: batches sent through it are sent on one session, so the broker stores them in
+     * the order sent, and the caller may send the next batch (or do other work) before it waits for
+     * the confirmation of the previous one. Not thread-safe; close it when done.
+     */
+    public Sequence sequence() throws JMSException {
+        if (closed) {
+            throw new JMSException("publisher is closed");
+        }
+        return new Sequence(borrow());
+    }
+
+    /** Waits for the broker to confirm one batch. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /**
+         * Returns once every event of the batch is stored.
+         *
+         * @throws JMSException as {@link BatchPublisher#publish}
+         */
+        void await() throws JMSException, InterruptedException;
+    }
+
+    /** Batches sent in order on one session; see {@link #sequence()}. */
+    public final class Sequence implements AutoCloseable {
+
+        private final Lane lane;
+        private int unconfirmed;
+        private boolean failed;
+        private boolean released;
+
+        private Sequence(Lane lane) {
+            this.lane = lane;
+        }
+
+        /**
+         * Sends the events, in order, after those of the batches sent before, without waiting.
+         *
+         * @return what waits for the broker's confirmation of these events
+         */
+        public Confirmation send(List<NormalizedEvent> events) throws JMSException {
+            if (released) {
+                throw new JMSException("sequence is closed");
+            }
+            if (events.isEmpty()) {
+                return () -> { };
+            }
+            CountDownLatch confirmed = new CountDownLatch(events.size());
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            CompletionListener listener = new CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    confirmed.countDown();
+                }
+
+                @Override
+                public void onException(Message message, Exception exception) {
+                    failure.compareAndSet(null, exception);
+                    confirmed.countDown();
+                }
+            };
+            unconfirmed++;
+            int sent = 0;
+            try {
+                for (NormalizedEvent event : events) {
+                    CanonicalMessage.Parts parts = canonical.parts(event);
+                    TextMessage message = lane.session().createTextMessage(parts.body());
+                    for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
+                        message.setObjectProperty(h.getKey(), h.getValue());
+                    }
+                    lane.producer().send(lane.topic(), message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                            Message.DEFAULT_TIME_TO_LIVE, listener);
+                    sent++;
+                    if (failure.get() != null) {
+                        break;
+                    }
+                }
+            } catch (JMSException | RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+            int size = events.size();
+            int dispatched = sent;
+            return () -> {
+                try {
+                    if (dispatched < size) {
+                        throw new JMSException("broker refused the batch after " + dispatched + " of " + size
+                                + " events: " + failure.get().getMessage());
+                    }
+                    if (!confirmed.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+                        throw new JMSException("broker did not confirm " + confirmed.getCount() + " of " + size
+                                + " events within " + timeoutMs + " ms");
+                    }
+                    Exception e = failure.get();
+                    if (e != null) {
+                        JMSException jms = new JMSException("broker did not store the batch: " + e.getMessage());
+                        jms.initCause(e);
+                        throw jms;
+                    }
+                    unconfirmed--;
+                } catch (JMSException | InterruptedException | RuntimeException e) {
+                    failed = true;
+                    throw e;
+                }
+            };
+        }
+
+        /** Gives the session back; a session with a failed or unconfirmed batch is closed with its connection. */
+        @Override
+        public void close() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (failed || unconfirmed > 0) {
+                discard(lane);
+            } else {
+                idle.add(lane);
+            }
+        }
+    }
+
+    private Lane borrow() throws JMSException {
+        Lane lane;
+        while ((lane = idle.poll()) != null) {
+            if (lane.generation() == generation) {
+                return lane;
+            }
+            closeQuietly(lane);
+        }
+        synchronized (connectionLock) {
+            if (connection == null) {
+                Connection c = factory.createConnection();
+                long gen = ++generation;
+                c.setExceptionListener(e -> {
+                    LOG.warn("Broker connection of the batch publisher failed: {}", e.getMessage());
+                    dropConnection(gen);
+                });
+                c.start();
+                connection = c;
+            }
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(null);
+            return new Lane(generation, session, producer, session.createTopic(address));
+        }
+    }
+
+    /** A lane whose batch failed: its connection is suspect, so the connection is dropped with it. */
+    private void discard(Lane lane) {
+        closeQuietly(lane);
+        dropConnection(lane.generation());
+    }
+
+    private void dropConnection(long gen) {
+        Connection c;
+        synchronized (connectionLock) {
+            if (connection == null || generation != gen) {
+                return;
+            }
+            c = connection;
+            connection = null;
+            generation++;
+        }
+        try {
+            c.close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.debug("Closing a failed connection: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Lane lane) {
+        try {
+            lane.session().close();
+        } catch (JMSException | RuntimeException e) {
+            LOG.debug("Closing a session: {}", e.getMessage());
+        }
+    }
+
+    /** Closes the connection; later calls of {@link #publish} fail. */
+    @Override
+    public void close() {
+        closed = true;
+        Lane lane;
+        while ((lane = idle.poll()) != null) {
+            closeQuietly(lane);
+        }
+        synchronized (connectionLock) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (JMSException | RuntimeException e) {
+                    LOG.debug("Closing the connection: {}", e.getMessage());
+                }
+                connection = null;
+            }
+        }
+        factory.close();
+    }
+}

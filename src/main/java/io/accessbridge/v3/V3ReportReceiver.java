@@ -1,0 +1,116 @@
+package io.accessbridge.v3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.IngestProperties;
+import io.accessbridge.ingest.InvalidEventException;
+import io.accessbridge.ingest.JsonFields;
+import io.accessbridge.ingest.NormalizedEvent;
+import io.accessbridge.ingest.RawInput;
+import io.accessbridge.ingest.SourceContext;
+import io.accessbridge.inventory.DeviceDirectory;
+import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
+import io.accessbridge.v3.poll.V3Pollers;
+import io.vertx.core.net.SocketAddress;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+
+/**
+ * The protocol step of route {@code ingest-v3-report}: reads a device's {@code event-report}
+ * ({@code {"action":"event-report","header":{"reqid":..},"body":{"device-id":..,"seqnum":..,...}}}),
+ * tells which device sent it (the body's {@code device-id} when it is an inventory id, else the
+ * sender's address in the inventory, else the {@code device-id} as it is), normalises the event and
+ * leaves its broker message on the exchange. The route publishes it, then calls
+ * {@link V3Pollers#reported} and {@link V3ReportReplies#accepted}.
+ */
+public final class V3ReportReceiver {
+
+    /** Channel name of {@code event-report}. */
+    public static final String CHANNEL = "v3-report";
+    /** Exchange property: the request's {@code header.reqid} as sent (a JSON text or number). */
+    public static final String REQID = "bridge.v3.reqid";
+
+    private final DeviceDirectory devices;
+    private final CanonicalMessage canonicalMessage;
+
+    /**
+     * @param devices          the inventory
+     * @param canonicalMessage writes the broker message
+     */
+    public V3ReportReceiver(DeviceDirectory devices, CanonicalMessage canonicalMessage) {
+        this.devices = devices;
+        this.canonicalMessage = canonicalMessage;
+    }
+
+    /** Normalises the reported event into the exchange's message; throws {@link InvalidEventException} on bad input. */
+    public void normalize(Exchange exchange) {
+        byte[] raw = RawInput.capture(exchange, CHANNEL);
+        String remote = remoteAddress(exchange);
+        exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
+        checkContentType(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class));
+        JsonNode request = RawInput.parseJson(raw);
+        if (!request.isObject()) {
+            throw new InvalidEventException("request must be a JSON object");
+        }
+        JsonNode header = request.get("header");
+        JsonNode reqid = header != null && header.isObject() ? header.get("reqid") : null;
+        if (reqid != null && (reqid.isTextual() || reqid.isIntegralNumber())) {
+            exchange.setProperty(REQID, reqid);
+        } else {
+            throw new InvalidEventException("field 'header.reqid' is required (text or integer)");
+        }
+        JsonNode action = request.get("action");
+        if (action == null || !action.isTextual() || !action.asText().equals("event-report")) {
+            throw new InvalidEventException("field 'action' must be 'event-report'");
+        }
+        JsonNode body = request.get("body");
+        if (body == null || !body.isObject()) {
+            throw new InvalidEventException("field 'body' must be an object with the event");
+        }
+        SourceContext ctx = context(body, remote);
+        if (ctx.deviceId() != null) {
+            exchange.setProperty(IngestProperties.DEVICE_ID, ctx.deviceId());
+        }
+        NormalizedEvent normalized = V3EventNormalizer.normalize(body, ctx);
+        exchange.setProperty(IngestProperties.NORMALIZED, normalized);
+        exchange.setProperty(V3Pollers.SEQNUM, JsonFields.requiredInteger(body, "seqnum"));
+        exchange.setProperty(V3Pollers.TIMESTAMP, JsonFields.integer(body, "timestamp"));
+        canonicalMessage.apply(exchange.getMessage(), normalized);
+    }
+
+    private SourceContext context(JsonNode body, String remote) {
+        SourceContext ctx = SourceContext.of(CHANNEL, remote);
+        String deviceId = JsonFields.text(body, "device-id");
+        Optional<DeviceProfile> profile = deviceId == null ? Optional.empty() : devices.byId(deviceId);
+        if (profile.isEmpty() && remote != null) {
+            profile = devices.byAddress(remote);
+        }
+        return profile.map(p -> ctx.withDevice(p.id(), p.site(), p.door(), p.direction())).orElse(ctx);
+    }
+
+    private static void checkContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String ct = contentType.toLowerCase();
+        if (!ct.startsWith("application/json") && !ct.startsWith("text/json") && !ct.startsWith("text/plain")) {
+            throw new UnsupportedContentTypeException("content type must be application/json");
+        }
+    }
+
+    private static String remoteAddress(Exchange exchange) {
+        Object addr = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        if (addr instanceof SocketAddress sa) {
+            return sa.hostAddress();
+        }
+        return null;
+    }
+
+    /** Input whose content type is not JSON; answered 415. */
+    public static final class UnsupportedContentTypeException extends InvalidEventException {
+        public UnsupportedContentTypeException(String message) {
+            super(message);
+        }
+    }
+}

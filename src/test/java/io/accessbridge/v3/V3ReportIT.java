@@ -1,0 +1,226 @@
+package io.accessbridge.v3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.accessbridge.broker.EmbeddedBroker;
+import io.accessbridge.simulator.v3.V3DeviceSimulator;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.RunningBridge;
+import io.accessbridge.testing.SteppingClock;
+import io.accessbridge.testing.V3Bridge;
+import io.accessbridge.testing.V3Inventory;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Message;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** v3 event-report over real HTTP: answers, checkpoint moves, backfill of an offline gap, errors. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class V3ReportIT {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String DEVICE = "gate-3";
+
+    @TempDir
+    static Path data;
+    private V3DeviceSimulator sim;
+    private RunningBridge bridge;
+    private V3Bridge v3;
+    private EventCollector all;
+    private EventCollector quarantine;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        sim = V3DeviceSimulator.builder().deviceId(DEVICE).clock(new SteppingClock(Instant.parse("2024-05-01T08:00:00Z")))
+                .start();
+        sim.addEvents(10);
+        // a long interval: anything fetched after the first poll was fetched because of an event-report
+        Path inventory = V3Inventory.write(data.resolve("config"), List.of(sim), 100, 600_000, "all");
+        bridge = RunningBridge.start(data, Map.of("bridge.devices.file", inventory.toString(),
+                "bridge.v3.backoff.initial-ms", "100", "bridge.v3.backoff.max-ms", "500",
+                "bridge.broker.send-timeout-ms", "1000"));
+        v3 = new V3Bridge(bridge);
+        all = EventCollector.consume(bridge.brokerUrl(), "access.events.all");
+        quarantine = EventCollector.consume(bridge.brokerUrl(), "access.quarantine");
+        await().atMost(Duration.ofSeconds(30)).until(() -> v3.gauge(DEVICE, "v3.checkpoint") == 10);
+        sim.setReportTarget(URI.create(reportUrl()));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        all.close();
+        quarantine.close();
+        bridge.close();
+        sim.close();
+    }
+
+    private String reportUrl() {
+        return bridge.baseUrl() + "/v3/events";
+    }
+
+    private HttpResponse<String> post(String body, String contentType) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(reportUrl())).header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void reportsInSequenceAreStoredAnsweredAndMoveTheCheckpointWithoutAFetch() throws Exception {
+        long fetches = sim.requestCount("event-fetch");
+        sim.addEvents(5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sim.reportedSeqnums().size() == 5);
+        assertThat(sim.reportedSeqnums()).containsExactly(11L, 12L, 13L, 14L, 15L);
+        assertThat(v3.gauge(DEVICE, "v3.checkpoint")).isEqualTo(15);
+        assertThat(sim.requestCount("event-fetch")).as("reported events are not fetched again").isEqualTo(fetches);
+        await().atMost(Duration.ofSeconds(10)).until(() -> all.total() >= 15);
+        assertThat(channelOf(15)).contains("v3-report");
+        assertThat(channelOf(10)).contains("v3-fetch");
+    }
+
+    @Test
+    @Order(2)
+    void gapOfAnOfflineDeviceIsBackfilledAfterTheNextEventReport() throws Exception {
+        sim.goOffline(V3DeviceSimulator.OfflineMode.REFUSE_CONNECTIONS);
+        sim.addEvents(20); // 16..35, never reported
+        sim.goOnline();
+        long infos = sim.requestCount("event-info");
+        sim.addEvents(1); // 36, reported: 16..35 are missing
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> v3.gauge(DEVICE, "v3.checkpoint") == 36
+                && sim.reportedSeqnums().contains(36L));
+        assertThat(sim.reportedSeqnums()).doesNotContain(16L, 35L);
+        assertThat(sim.requestCount("event-info")).as("a poll was triggered by the report").isGreaterThan(infos);
+        await().atMost(Duration.ofSeconds(10)).until(() -> all.total() >= 36);
+        Thread.sleep(300);
+        assertThat(all.total()).isEqualTo(36);
+        assertThat(all.duplicates()).isEmpty();
+        for (long s = 1; s <= 36; s++) {
+            assertThat(channelOf(s)).as("seqnum %d", s).isPresent();
+        }
+        assertThat(channelOf(20)).contains("v3-fetch");
+        assertThat(channelOf(36)).contains("v3-report");
+        assertThat(v3.counter(DEVICE, "gaps")).as("nothing was lost on the device").isZero();
+    }
+
+    @Test
+    @Order(3)
+    void answerEchoesTheReqidAsSent() throws Exception {
+        HttpResponse<String> text = post(report("\"129393\"", "{\"device-id\":\"" + DEVICE
+                + "\",\"seqnum\":900001,\"timestamp\":1587985190,\"event\":\"door\",\"state\":1}"), "application/json");
+        assertThat(text.statusCode()).isEqualTo(200);
+        assertThat(MAPPER.readTree(text.body())).isEqualTo(MAPPER.readTree("{\"retcode\":0,\"header\":{\"reqid\":\"129393\"}}"));
+        HttpResponse<String> number = post(report("42", "{\"device-id\":\"" + DEVICE
+                + "\",\"seqnum\":900002,\"timestamp\":1587985191,\"event\":\"door\",\"state\":0}"), "application/json");
+        assertThat(MAPPER.readTree(number.body())).isEqualTo(MAPPER.readTree("{\"retcode\":0,\"header\":{\"reqid\":42}}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> all.ids().contains(DEVICE + ":900002:1587985191"));
+        Message m = find(DEVICE + ":900001:1587985190").orElseThrow();
+        assertThat(m.getStringProperty("deviceId")).isEqualTo(DEVICE);
+        assertThat(m.getStringProperty("cloudEvents_subject")).isEqualTo("Gate " + DEVICE);
+        assertThat(m.getStringProperty("eventKind")).isEqualTo("door.state");
+    }
+
+    @Test
+    @Order(4)
+    void invalidReportsAre400WithARetcodeAndTheReasonAndAreQuarantined() throws Exception {
+        HttpResponse<String> malformed = post("{\"action\":\"event-report\",\"header\":{\"reqid\":\"7\"},\"body\":{", "application/json");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        JsonNode reply = MAPPER.readTree(malformed.body());
+        assertThat(reply.get("retcode").asInt()).isNotZero();
+        assertThat(reply.get("msg").asText()).startsWith("invalid event-report: malformed JSON");
+
+        String noSeqnum = report("\"8\"", "{\"device-id\":\"" + DEVICE + "\",\"timestamp\":1587985190,\"event\":\"face\","
+                + "\"uid\":\"TUID-1\",\"state\":4}");
+        HttpResponse<String> missing = post(noSeqnum, "application/json");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        reply = MAPPER.readTree(missing.body());
+        assertThat(reply.get("retcode").asInt()).isEqualTo(400);
+        assertThat(reply.at("/header/reqid").asText()).isEqualTo("8");
+        assertThat(reply.get("msg").asText()).isEqualTo("invalid event-report: field 'seqnum' is required");
+        assertThat(reply.toString()).doesNotContain("TUID-1");
+
+        HttpResponse<String> wrongAction = post("{\"action\":\"event-info\",\"header\":{\"reqid\":\"9\"}}", "application/json");
+        assertThat(wrongAction.statusCode()).isEqualTo(400);
+        assertThat(wrongAction.body()).contains("field 'action' must be 'event-report'");
+        assertThat(post(noSeqnum, "application/xml").statusCode()).isEqualTo(415);
+
+        byte[] raw = noSeqnum.getBytes(StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream().anyMatch(q -> bytesOf(q).length == raw.length));
+        Message kept = quarantine.messages().stream().filter(q -> bytesOf(q).length == raw.length).findFirst().orElseThrow();
+        assertThat(bytesOf(kept)).isEqualTo(raw);
+        assertThat(kept.getStringProperty("quarantineReason")).isEqualTo("field 'seqnum' is required");
+        assertThat(kept.getStringProperty("channel")).isEqualTo("v3-report");
+        assertThat(kept.getStringProperty("deviceId")).isEqualTo(DEVICE);
+    }
+
+    @Test
+    @Order(5)
+    void reportIsAnswered503WhenTheBrokerIsDown() throws Exception {
+        var broker = bridge.context().hasService(EmbeddedBroker.class).server().getActiveMQServer();
+        broker.getConfiguration().setGracefulShutdownEnabled(false); // do not wait 10 s for clients to leave
+        broker.stop();
+        HttpResponse<String> r = post(report("\"10\"", "{\"device-id\":\"" + DEVICE
+                + "\",\"seqnum\":900003,\"timestamp\":1587985192,\"event\":\"push\",\"state\":1}"), "application/json");
+        assertThat(r.statusCode()).isEqualTo(503);
+        JsonNode reply = MAPPER.readTree(r.body());
+        assertThat(reply.get("retcode").asInt()).isEqualTo(503);
+        assertThat(reply.at("/header/reqid").asText()).isEqualTo("10");
+        assertThat(reply.get("msg").asText()).contains("not stored");
+    }
+
+    private static String report(String reqid, String body) {
+        return "{\"action\":\"event-report\",\"header\":{\"reqid\":" + reqid + "},\"body\":" + body + "}";
+    }
+
+    private Optional<Message> find(String id) {
+        return all.messages().stream().filter(m -> id.equals(property(m, "cloudEvents_id"))).findFirst();
+    }
+
+    private Optional<String> channelOf(long seqnum) {
+        return all.messages().stream()
+                .filter(m -> property(m, "cloudEvents_id").startsWith(DEVICE + ":" + seqnum + ":"))
+                .map(m -> property(m, "channel")).findFirst();
+    }
+
+    private static String property(Message m, String name) {
+        try {
+            return m.getStringProperty(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytesOf(Message m) {
+        try {
+            BytesMessage b = (BytesMessage) m;
+            b.reset();
+            byte[] out = new byte[(int) b.getBodyLength()];
+            b.readBytes(out);
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
