@@ -50,6 +50,14 @@ class ExternalBrokerOutageIT {
             assertThat(fleet.stats().acknowledged()).as("nothing is acknowledged while the broker is down")
                     .isEqualTo(ackedWhileDown);
             assertThat(fleet.stats().cached()).as("devices keep what was not acknowledged").isGreaterThan(0);
+            java.net.http.HttpResponse<String> whileDown = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(bridge.pushUrl()))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"type\":0,\"data\":{\"deviceSN\":\"PROBE\",\"timestamp\":1700000000,\"pass\":true}}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(whileDown.statusCode()).as("the device is told to retry").isEqualTo(503);
+            assertThat(whileDown.body()).contains("\"code\":503");
 
             broker = new EmbeddedBroker(external);
             broker.start();
