@@ -204,6 +204,25 @@ class V1WebSocketIT {
     }
 
     @Test
+    void messageThatIsNotAV1EventGoesToQuarantineAndTheStreamGoesOn() throws Exception {
+        await().atMost(WAIT).until(() -> storm.currentWsClients() == 1
+                && state(bridge, "DEV-STORM", "websocket").equals("CONNECTED"));
+        long quarantinedBefore = counter(bridge, "DEV-STORM", "websocket.quarantined");
+        try (EventCollector quarantine = EventCollector.consume(bridge.brokerUrl(), "access.quarantine")) {
+            storm.emit(new V1Record(V1RecordGenerator.Variant.FW002, 0, "bad", "{\"type\":7,\"data\":{}}",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
+            await().atMost(WAIT).until(() -> quarantine.total() >= 1);
+            jakarta.jms.Message m = quarantine.messages().get(0);
+            assertThat(m.getStringProperty("channel")).isEqualTo("websocket");
+            assertThat(m.getStringProperty("quarantineReason")).contains("unknown event type 7");
+        }
+        assertThat(counter(bridge, "DEV-STORM", "websocket.quarantined")).isEqualTo(quarantinedBefore + 1);
+        Set<String> after = emit(storm, 2);
+        await().atMost(WAIT).until(() -> events.ids().containsAll(after));
+        assertThat(state(bridge, "DEV-STORM", "websocket")).isEqualTo("CONNECTED");
+    }
+
+    @Test
     void deviceAtItsClientLimitIsBackedOffThenJoinedAndAFourthClientIsRefused() throws Exception {
         await().atMost(WAIT).until(() -> state(bridge, "DEV-BUSY", "websocket").equals("FAILING"));
         assertThat(reason(bridge, "DEV-BUSY", "websocket")).contains("client limit").contains("503");

@@ -52,6 +52,7 @@ public final class V1FrameDispatcher {
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private boolean draining;
+    private Frame inFlight;
     private boolean stopped;
     private long retryDelayMs;
     private boolean lossReported;
@@ -85,11 +86,14 @@ public final class V1FrameDispatcher {
             if (stopped) {
                 return;
             }
+            boolean room = true;
             if (queue.size() >= settings.maxPendingFrames()) {
-                queue.pollFirst();
+                room = dropOldestWaiting();
                 status.count(deviceId, "websocket.framesDropped", 1);
             }
-            queue.addLast(new Frame(data, remoteAddress, System.nanoTime()));
+            if (room) {
+                queue.addLast(new Frame(data, remoteAddress, System.nanoTime()));
+            }
             pending = queue.size();
             start = !draining && retryDelayMs == 0;
             if (start) {
@@ -100,6 +104,23 @@ public final class V1FrameDispatcher {
         if (start) {
             submit();
         }
+    }
+
+    /**
+     * Drops the oldest message that is not being published right now; {@code false} when the only
+     * one waiting is being published, and the new message is dropped instead.
+     */
+    private boolean dropOldestWaiting() {
+        Frame head = queue.pollFirst();
+        if (head != null && head == inFlight) {
+            if (queue.isEmpty()) {
+                queue.addFirst(head);
+                return false;
+            }
+            queue.pollFirst();
+            queue.addFirst(head);
+        }
+        return true;
     }
 
     /** Messages waiting now. */
@@ -140,8 +161,10 @@ public final class V1FrameDispatcher {
                 frame = queue.peekFirst();
                 if (frame == null || stopped) {
                     draining = false;
+                    inFlight = null;
                     return;
                 }
+                inFlight = frame;
             }
             try {
                 publisher.publish(frame);
@@ -163,6 +186,7 @@ public final class V1FrameDispatcher {
                 }
                 long delay;
                 synchronized (this) {
+                    inFlight = null;
                     retryDelayMs = retryDelayMs == 0 ? FIRST_RETRY_MS : Math.min(MAX_RETRY_MS, retryDelayMs * 2);
                     delay = Math.min(retryDelayMs, Math.max(1, settings.publishRetry().toMillis() - age));
                     draining = false;
