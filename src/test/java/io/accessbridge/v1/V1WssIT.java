@@ -147,6 +147,22 @@ class V1WssIT {
     }
 
     @Test
+    void reconnectedWebSocketTriggersASubscriptionCheckThatCorrectsIt() {
+        await().atMost(WAIT).until(() -> state(bridge, "WSS-STORE", "websocket").equals("CONNECTED")
+                && state(bridge, "WSS-STORE", "subscription").equals("CONNECTED"));
+        long checks = V1DeviceBridge.counter(bridge, "WSS-STORE", "subscription.checks");
+        long connects = V1DeviceBridge.counter(bridge, "WSS-STORE", "websocket.connects");
+        store.subscribe("https://203.0.113.9/elsewhere", true);
+
+        // the scheduled check is a minute away: only the reconnect can correct it now
+        store.dropConnections();
+        await().atMost(WAIT).until(() -> store.subscription().map(s -> s.eventDest()
+                .equals(bridge.baseUrl() + "/v1/events/WSS-STORE")).orElse(false));
+        assertThat(V1DeviceBridge.counter(bridge, "WSS-STORE", "websocket.connects")).isEqualTo(connects + 1);
+        assertThat(V1DeviceBridge.counter(bridge, "WSS-STORE", "subscription.checks")).isEqualTo(checks + 1);
+    }
+
+    @Test
     void pinnedCertificateIsAcceptedWithHostNameCheck() {
         await().atMost(WAIT).until(() -> state(bridge, "WSS-PIN", "websocket").equals("CONNECTED"));
         assertThat(pinned.currentWsClients()).isEqualTo(1);

@@ -98,10 +98,11 @@ public final class V1SubscriptionKeeper {
         });
     }
 
-    /** Stops checking. */
+    /** Stops checking; the status no longer claims to know the subscription. */
     public void stop() {
         context.runOnContext(v -> {
             running = false;
+            status.channel(deviceId, CHANNEL, DeviceState.UNKNOWN, "not checked: device route stopped");
             if (periodic >= 0) {
                 vertx.cancelTimer(periodic);
                 periodic = -1;
@@ -135,6 +136,10 @@ public final class V1SubscriptionKeeper {
         call(HttpMethod.GET, null)
                 .compose(this::reconcile)
                 .onComplete(ar -> {
+                    inProgress = false;
+                    if (!running) {
+                        return;
+                    }
                     if (ar.failed()) {
                         Throwable c = ar.cause();
                         if (c instanceof Refused r) {
@@ -146,7 +151,6 @@ public final class V1SubscriptionKeeper {
                     } else {
                         status.channel(deviceId, CHANNEL, DeviceState.CONNECTED, null);
                     }
-                    inProgress = false;
                     if (again) {
                         runCheck();
                     }
