@@ -204,6 +204,23 @@ class V1WebSocketIT {
     }
 
     @Test
+    void restartedDeviceRouteClosesItsConnectionBeforeOpeningTheNext() throws Exception {
+        await().atMost(WAIT).until(() -> storm.currentWsClients() == 1
+                && state(bridge, "DEV-STORM", "websocket").equals("CONNECTED"));
+        long connects = counter(bridge, "DEV-STORM", "websocket.connects");
+        for (int i = 0; i < 3; i++) {
+            bridge.context().getRouteController().stopRoute("device-DEV-STORM");
+            assertThat(state(bridge, "DEV-STORM", "websocket")).isEqualTo("DISCONNECTED");
+            assertThat(reason(bridge, "DEV-STORM", "websocket")).isEqualTo("stopped");
+            bridge.context().getRouteController().startRoute("device-DEV-STORM");
+            await().atMost(WAIT).until(() -> state(bridge, "DEV-STORM", "websocket").equals("CONNECTED"));
+        }
+        await().atMost(WAIT).until(() -> storm.currentWsClients() == 1);
+        assertThat(counter(bridge, "DEV-STORM", "websocket.connects")).isEqualTo(connects + 3);
+        assertThat(storm.maxConcurrentWsClients()).isEqualTo(1);
+    }
+
+    @Test
     void messageThatIsNotAV1EventGoesToQuarantineAndTheStreamGoesOn() throws Exception {
         await().atMost(WAIT).until(() -> storm.currentWsClients() == 1
                 && state(bridge, "DEV-STORM", "websocket").equals("CONNECTED"));

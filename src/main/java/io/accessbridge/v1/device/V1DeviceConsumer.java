@@ -84,7 +84,16 @@ public final class V1DeviceConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         if (webSocket != null) {
-            webSocket.stop();
+            var closed = webSocket.stop();
+            if (!getEndpoint().getCamelContext().isStopping()) {
+                // a route restart: the old connection must be gone before the new client connects
+                try {
+                    closed.get(getEndpoint().getComponent().settings().closingTimeout().toMillis() + 5_000,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    LOG.warn("Device {}: WebSocket not closed in time while its route stopped", device.id());
+                }
+            }
         }
         if (dispatcher != null) {
             dispatcher.stop();

@@ -14,6 +14,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -134,19 +135,32 @@ public final class V1WebSocketClient {
         });
     }
 
-    /** Closes the connection and stops reconnecting. */
-    public void stop() {
+    /**
+     * Closes the connection and stops reconnecting.
+     *
+     * @return completes once the connection (if any) is closed, so that a restarted client never
+     *         overlaps the old connection
+     */
+    public CompletableFuture<Void> stop() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         context.runOnContext(v -> {
             state = State.STOPPED;
             cancelTimers();
             WebSocket ws = current;
             current = null;
-            if (ws != null) {
-                ws.close((short) 1001, "bridge stopping");
-            }
-            client.close();
             status.channel(deviceId, CHANNEL, DeviceState.DISCONNECTED, "stopped");
+            if (ws == null || ws.isClosed()) {
+                client.close();
+                closed.complete(null);
+                return;
+            }
+            ws.closeHandler(x -> {
+                client.close();
+                closed.complete(null);
+            });
+            ws.close((short) 1001, "bridge stopping");
         });
+        return closed;
     }
 
     /** Connection attempts made since start. */
