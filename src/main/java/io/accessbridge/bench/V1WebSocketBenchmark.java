@@ -137,6 +137,10 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
                     Thread.sleep(2_000);
                 }
                 long stored = V1PushBenchmark.messageCount("tcp://127.0.0.1:" + brokerPort, "access.events.all");
+                Map<String, Integer> ids = browseIds("tcp://127.0.0.1:" + brokerPort, "access.events.all");
+                long distinct = ids.size();
+                ids.entrySet().stream().filter(e -> e.getValue() > 1).limit(5)
+                        .forEach(e -> System.err.println("duplicate id " + e.getKey() + " x" + e.getValue()));
                 int bridgeConnected = bridgeConnected(bridge.baseUrl());
                 int held = fleet == null ? 0 : (int) fleet.devices().stream().filter(d -> d.currentWsClients() == 1).count();
                 int maxPerDevice = fleet == null ? 0
@@ -146,9 +150,9 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
                 long fds = openFiles(bridge.pid());
                 return String.format(Locale.ROOT,
                         "devices=%d ws-open(device count)=%d ws-connected(bridge status)=%d max-ws-per-device=%d"
-                                + " bridge-start=%.1fs ready-to-all-connected=%.1fs events: made=%d stored=%d in %ds;"
+                                + " bridge-start=%.1fs ready-to-all-connected=%.1fs events: made=%d stored=%d (distinct ids %d) in %ds;"
                                 + " bridge: heap-used-after-GC=%dMiB rss=%dMiB peak-rss=%dMiB threads=%d open-files=%d",
-                        n, held, bridgeConnected, maxPerDevice, startSeconds, connectSeconds, generated, stored, fleet == null ? 0 : seconds,
+                        n, held, bridgeConnected, maxPerDevice, startSeconds, connectSeconds, generated, stored, distinct, fleet == null ? 0 : seconds,
                         heapAfterGc / 1024, proc.getOrDefault("VmRSS", -1L) / 1024,
                         proc.getOrDefault("VmHWM", -1L) / 1024, proc.getOrDefault("Threads", -1L), fds);
             }
@@ -171,6 +175,24 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Event ids of the messages on a queue and how often each occurs (browsing, nothing consumed). */
+    static Map<String, Integer> browseIds(String url, String queue) throws Exception {
+        Map<String, Integer> ids = new java.util.HashMap<>();
+        try (var locator = org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(url);
+             var factory = locator.createSessionFactory();
+             var session = factory.createSession()) {
+            session.start();
+            try (var consumer = session.createConsumer(queue, true)) {
+                org.apache.activemq.artemis.api.core.client.ClientMessage m;
+                while ((m = consumer.receive(2_000)) != null) {
+                    Object id = m.getObjectProperty("cloudEvents_id");
+                    ids.merge(String.valueOf(id), 1, Integer::sum);
+                }
+            }
+        }
+        return ids;
     }
 
     private static int bridgeConnected(String baseUrl) throws IOException, InterruptedException {
