@@ -7,6 +7,7 @@ import io.accessbridge.broker.JmsConnectionFactories;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
 import io.accessbridge.inventory.DeviceInventory;
@@ -190,6 +191,12 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     @BindToRegistry("publishOutcomes")
     public PublishOutcomeLog publishOutcomes() {
         return once("publishOutcomes", PublishOutcomeLog::new);
+    }
+
+    /** Keeps two copies of one event from being sent to the broker at the same moment. */
+    @BindToRegistry("publishOnce")
+    public PublishOncePolicy publishOnce() {
+        return once("publishOnce", PublishOncePolicy::new);
     }
 
     /** Builds quarantine messages from rejected input. */
