@@ -38,8 +38,8 @@ final class V1DeviceBridge {
         s.put("bridge.v1.device-api.timeout-ms", "2000");
         s.put("bridge.v1.ws.connect-timeout-ms", "2000");
         s.put("bridge.v1.ws.handshake-timeout-ms", "10000");
-        s.put("bridge.v1.ws.ping-interval-ms", "300");
-        s.put("bridge.v1.ws.pong-timeout-ms", "400");
+        s.put("bridge.v1.ws.ping-interval-ms", "400");
+        s.put("bridge.v1.ws.pong-timeout-ms", "1000");
         s.put("bridge.v1.ws.reconnect-initial-ms", "50");
         s.put("bridge.v1.ws.reconnect-max-ms", "400");
         s.put("bridge.v1.ws.busy-backoff-ms", "300");
