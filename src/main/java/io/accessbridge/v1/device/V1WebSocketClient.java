@@ -84,6 +84,7 @@ public final class V1WebSocketClient {
     private long attemptStartedNanos;
     private String closeReason;
     private DeviceState closeState;
+    private CompletableFuture<Void> stopped;
 
     /**
      * @param deviceId the device's inventory id
@@ -144,11 +145,18 @@ public final class V1WebSocketClient {
     public CompletableFuture<Void> stop() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         context.runOnContext(v -> {
+            boolean connecting = state == State.CONNECTING;
             state = State.STOPPED;
             cancelTimers();
             WebSocket ws = current;
             current = null;
             status.channel(deviceId, CHANNEL, DeviceState.DISCONNECTED, "stopped");
+            if (connecting) {
+                // the attempt under way ends (and its connection is closed) before the stop completes
+                stopped = closed;
+                client.close();
+                return;
+            }
             if (ws == null || ws.isClosed()) {
                 client.close();
                 closed.complete(null);
@@ -193,6 +201,19 @@ public final class V1WebSocketClient {
 
     private void onConnected(WebSocket ws) {
         if (state != State.CONNECTING) {
+            CompletableFuture<Void> done = stopped;
+            stopped = null;
+            if (ws.isClosed()) {
+                if (done != null) {
+                    done.complete(null);
+                }
+                return;
+            }
+            ws.closeHandler(x -> {
+                if (done != null) {
+                    done.complete(null);
+                }
+            });
             ws.close();
             return;
         }
@@ -270,6 +291,10 @@ public final class V1WebSocketClient {
 
     private void onConnectFailed(Throwable cause) {
         if (state != State.CONNECTING) {
+            if (stopped != null) {
+                stopped.complete(null);
+                stopped = null;
+            }
             return;
         }
         boolean busy = false;
