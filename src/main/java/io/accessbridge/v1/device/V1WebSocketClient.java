@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -225,7 +226,12 @@ public final class V1WebSocketClient {
         lastHeardNanos = System.nanoTime();
         opened.incrementAndGet();
         status.count(deviceId, "websocket.connects", 1);
-        ws.handler(data -> {
+        // whole messages, also when the device fragments one into several frames
+        ws.textMessageHandler(text -> {
+            heard();
+            listener.onMessage(text.getBytes(StandardCharsets.UTF_8), remoteAddress);
+        });
+        ws.binaryMessageHandler(data -> {
             heard();
             listener.onMessage(data.getBytes(), remoteAddress);
         });
