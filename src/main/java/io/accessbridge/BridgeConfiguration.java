@@ -11,15 +11,23 @@ import io.accessbridge.checkpoint.InMemoryCheckpointStore;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.inventory.DeviceInventoryLoader;
 import io.accessbridge.privacy.PrivacyPolicy;
+import io.accessbridge.status.DeviceStatusApi;
 import io.accessbridge.status.DeviceStatusRegistry;
+import io.accessbridge.status.StoredEvents;
 import io.accessbridge.v1.V1EventNormalizer;
 import io.accessbridge.v1.V1PushReceiver;
 import io.accessbridge.v1.V1PushReplies;
+import io.accessbridge.v1.V1RemoteVerifier;
+import io.accessbridge.v1.V1WsReceiver;
+import io.accessbridge.v1.device.V1DeviceComponent;
+import io.accessbridge.v1.device.V1DeviceRoutes;
+import io.accessbridge.v1.device.V1DeviceSettings;
 import io.accessbridge.v3.V3ReportReceiver;
 import io.accessbridge.v3.V3ReportReplies;
 import io.accessbridge.v3.V3Settings;
@@ -124,13 +132,63 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
         });
     }
 
+    /** The v1 normaliser shared by HTTP push and WebSocket. */
+    @BindToRegistry("v1EventNormalizer")
+    public V1EventNormalizer v1EventNormalizer() {
+        return once("v1EventNormalizer", () -> new V1EventNormalizer(privacyPolicy()));
+    }
+
     /** v1 HTTP push: protocol step of route {@code ingest-v1-http}. */
     @BindToRegistry("v1PushReceiver")
     public V1PushReceiver v1PushReceiver() {
         return once("v1PushReceiver", () -> new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
-                new V1EventNormalizer(privacyPolicy()),
+                v1EventNormalizer(),
                 deviceInventory(),
-                new CanonicalMessage(imageStore())));
+                canonicalMessage()));
+    }
+
+    /** v1 WebSocket: protocol step of the device routes {@code device-<id>}. */
+    @BindToRegistry("v1WsReceiver")
+    public V1WsReceiver v1WsReceiver() {
+        return once("v1WsReceiver", () -> new V1WsReceiver(v1EventNormalizer(), deviceInventory(), canonicalMessage(),
+                deviceStatus()));
+    }
+
+    /** Settings of the v1 device services (WebSocket, subscription). */
+    @BindToRegistry("v1DeviceSettings")
+    public V1DeviceSettings v1DeviceSettings() {
+        return once("v1DeviceSettings", () -> V1DeviceSettings.from(settings()));
+    }
+
+    /** Component {@code v1-device:<id>}: a v1 device's WebSocket client and subscription keeper. */
+    @BindToRegistry(V1DeviceComponent.SCHEME)
+    public V1DeviceComponent v1DeviceComponent() {
+        return once(V1DeviceComponent.SCHEME, () -> new V1DeviceComponent(deviceInventory(), deviceStatus(), vertx(),
+                v1DeviceSettings(), publishOutcomes(), System.getenv()));
+    }
+
+    /** One route {@code device-<id>} per v1 device, from the route template {@code v1-device}. */
+    @BindToRegistry("v1DeviceRoutes")
+    public V1DeviceRoutes v1DeviceRoutes() {
+        return once("v1DeviceRoutes", () -> new V1DeviceRoutes(deviceInventory()));
+    }
+
+    /** Remote verification of v1 recognitions (spec 001), per device. */
+    @BindToRegistry("v1RemoteVerification")
+    public V1RemoteVerifier v1RemoteVerification() {
+        return once("v1RemoteVerification", () -> new V1RemoteVerifier(deviceInventory(), deviceStatus()));
+    }
+
+    /** Records stored events in the device status. */
+    @BindToRegistry("storedEvents")
+    public StoredEvents storedEvents() {
+        return once("storedEvents", () -> new StoredEvents(deviceStatus(), deviceInventory(), publishOutcomes()));
+    }
+
+    /** {@code GET /api/devices}. */
+    @BindToRegistry("deviceStatusApi")
+    public DeviceStatusApi deviceStatusApi() {
+        return once("deviceStatusApi", () -> new DeviceStatusApi(deviceStatus()));
     }
 
     /** v1 HTTP push: the protocol's answers. */
@@ -143,6 +201,12 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     @BindToRegistry("publishOutcomes")
     public PublishOutcomeLog publishOutcomes() {
         return once("publishOutcomes", PublishOutcomeLog::new);
+    }
+
+    /** Keeps two copies of one event from being sent to the broker at the same moment. */
+    @BindToRegistry("publishOnce")
+    public PublishOncePolicy publishOnce() {
+        return once("publishOnce", PublishOncePolicy::new);
     }
 
     /** Builds quarantine messages from rejected input. */

@@ -1,11 +1,12 @@
 package io.accessbridge.cli;
 
 import io.accessbridge.bench.V1PushBenchmark;
+import io.accessbridge.bench.V1WebSocketBenchmark;
 import picocli.CommandLine.Command;
 
 /** {@code bench}: the benchmarks, each a subcommand that prints its figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures (see docs/BENCHMARKS.md).",
-        subcommands = {V1PushBenchmark.class})
+        subcommands = {V1PushBenchmark.class, V1WebSocketBenchmark.class})
 public final class BenchCommand {
 }

@@ -1,6 +1,7 @@
 package io.accessbridge.cli;
 
 import io.accessbridge.simulator.v1.V1SimulatorMain;
+import io.accessbridge.simulator.v3.V3SimulatorMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,9 @@ public final class BridgeCli {
         if (args.length == 0) {
             args = new String[] {"run"};
         }
-        int code = new CommandLine(new BridgeCli()).execute(args);
+        CommandLine cli = new CommandLine(new BridgeCli());
+        cli.addSubcommand("simulate-v3", new V3SimulatorMain());
+        int code = cli.execute(args);
         if (code != 0 || !"run".equals(args[0])) {
             System.exit(code);
         }

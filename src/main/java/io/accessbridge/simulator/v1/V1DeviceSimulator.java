@@ -541,9 +541,14 @@ public final class V1DeviceSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- faults
 
-    /** Cuts every WebSocket connection at TCP level, without a close frame. */
+    /**
+     * Cuts every WebSocket connection at TCP level, without a close frame. The device forgets
+     * them at once (they no longer count as clients), even while it is stalled and the close
+     * events of the cut connections wait to be handled.
+     */
     public void dropConnections() {
         for (WsSession s : List.copyOf(sessions)) {
+            sessions.remove(s);
             abort(s);
         }
     }
