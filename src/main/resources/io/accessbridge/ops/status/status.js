@@ -64,7 +64,9 @@
       t.textContent = clock(p.t).substring(0, 5) + ' UTC: ' + p.n + ' events';
       r.appendChild(t);
       if (i % 10 === 0 || i === points.length - 1) {
-        add('text', { x: left + i * bw, y: H - 4 }, i === points.length - 1 ? 'now' : '-' + (points.length - 1 - i) + ' min');
+        var last = i === points.length - 1;
+        add('text', { x: last ? W - 2 : left + i * bw, y: H - 4, 'text-anchor': last ? 'end' : 'start' },
+          last ? 'now' : '-' + (points.length - 1 - i) + ' min');
       }
     });
     var box = document.getElementById('chart');
@@ -98,7 +100,7 @@
       return el('tr', { 'data-target': t.name }, [
         td(t.name), td(pill(t.state)), td(num(t.backlog), 'num'), td(num(t.delivered), 'num'),
         td(num(t.failed), 'num'), td(num(t.retrying), 'num'), td(num(t.deadLetters), 'num dead-letters'),
-        td(t.enabled ? pill(t.circuit) : '-'), td(button)
+        td(t.enabled && t.circuit !== 'UNKNOWN' ? pill(t.circuit) : '-'), td(button)
       ]);
     });
     fill(document.querySelector('#targets tbody'), rows);
