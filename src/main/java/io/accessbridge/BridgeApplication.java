@@ -1,5 +1,6 @@
 package io.accessbridge;
 
+import io.accessbridge.ops.OpsConfiguration;
 import io.accessbridge.target.TargetsConfiguration;
 import java.util.Properties;
 import org.apache.camel.main.Main;
@@ -26,6 +27,7 @@ public final class BridgeApplication {
         Main main = new Main();
         main.configure().addConfiguration(BridgeConfiguration.class);
         main.configure().addConfiguration(TargetsConfiguration.class);
+        main.configure().addConfiguration(OpsConfiguration.class);
         String config = overrides.getProperty("bridge.config", System.getenv().getOrDefault("BRIDGE_CONFIG", DEFAULT_CONFIG));
         main.setDefaultPropertyPlaceholderLocation("file:" + config);
         overrides.stringPropertyNames().stream().filter(k -> k.startsWith("bridge.") || k.startsWith("camel."))

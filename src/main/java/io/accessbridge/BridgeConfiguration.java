@@ -52,6 +52,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -338,12 +339,13 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
             }
         });
         Vertx vertx = vertx();
-        camelContext.addService(new ServiceSupport() {
+        camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
-            protected void doStop() {
+            public void onContextStopped(CamelContext context) {
+                // last: the HTTP server and the device clients run on it until the context has stopped
                 vertx.close();
             }
-        }, true, true);
+        });
     }
 
     /** Each bean is made once, whether Camel binds it first or another bean asks for it first. */

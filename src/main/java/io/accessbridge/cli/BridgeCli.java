@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "access-event-bridge", mixinStandardHelpOptions = true, versionProvider = BridgeCli.Version.class,
         description = "Access Event Bridge: access-control terminals to JMS, HR/ERP and access-control software.",
-        subcommands = {RunCommand.class, V1SimulatorMain.class, BenchCommand.class, DlqCommand.class})
+        subcommands = {RunCommand.class, V1SimulatorMain.class, BenchCommand.class, DlqCommand.class,
+                CheckConfigCommand.class, DevicesCommand.class})
 public final class BridgeCli {
 
     public static void main(String... args) {
