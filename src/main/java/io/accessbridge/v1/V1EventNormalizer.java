@@ -132,8 +132,9 @@ public final class V1EventNormalizer {
     private NormalizedEvent alarm(JsonNode d, SourceContext ctx) {
         String deviceId = deviceId(ctx, text(d, "deviceSN"));
         String traceId = requiredText(d, "trace_id");
-        int status = (int) requiredInteger(d, "status");
-        String state = V1Codes.ALARM_STATUS.get(status);
+        long rawStatus = requiredInteger(d, "status");
+        int status = (int) rawStatus;
+        String state = status == rawStatus ? V1Codes.ALARM_STATUS.get(status) : null;
         if (state == null) {
             throw new InvalidEventException("field 'status' must be 1, 2 or 3");
         }
