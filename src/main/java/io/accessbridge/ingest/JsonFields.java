@@ -90,7 +90,7 @@ public final class JsonFields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isNumber()) {
+        if (v.isNumber() && Double.isFinite(v.doubleValue())) {
             return v.doubleValue();
         }
         if (v.isTextual()) {
