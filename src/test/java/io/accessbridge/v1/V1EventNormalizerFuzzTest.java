@@ -158,11 +158,14 @@ class V1EventNormalizerFuzzTest {
         return Arbitraries.frequencyOf(
                 Tuple.of(4, BadJson.anyIntegerNode()),
                 Tuple.of(1, BadJson.anyIntegerNode().map(n -> (JsonNode) JsonNodeFactory.instance.textNode(n.asText()))),
+                Tuple.of(2, BadJson.anyDecimalNode()),
+                Tuple.of(1, BadJson.numericLookingText().map(t -> (JsonNode) JsonNodeFactory.instance.textNode(t))),
                 Tuple.of(1, BadJson.anyScalar())).list().ofSize(4);
     }
 
     /**
-     * The device's codes reach {@code vendor} and the decision losslessly: an accepted event's
+     * Numbers of any magnitude and numeric-looking text in every numeric field; the device's codes
+     * reach {@code vendor} and the decision losslessly: an accepted event's
      * {@code vendor.status}, {@code vendor.mode}, ... equal the integers sent, and it is granted exactly
      * when the device said {@code pass} true (no truncation of 4294967297 to 1).
      */
@@ -203,6 +206,7 @@ class V1EventNormalizerFuzzTest {
     @Provide
     Arbitrary<List<String>> codeFields() {
         return Arbitraries.of("status", "code", "pass", "recognitionType", "recognizeStatus", "entry_mode", "mode",
-                "mask", "abnormal_type", "type").list().ofMinSize(1).ofMaxSize(4);
+                "mask", "abnormal_type", "type", "recognizeScore", "livenessScore", "bodyTemperature")
+                .list().ofMinSize(1).ofMaxSize(4);
     }
 }

@@ -108,6 +108,12 @@ public final class NormalizerOutcomes {
         CloudEvent ce = CloudEventCodec.deserialize(json);
         assertThat(ce.getId()).isEqualTo(n.event().id()).isNotBlank();
         assertThat(ce.getType()).isEqualTo("io.accessbridge." + n.event().data().kind());
+        try {
+            // what consumers read: the data as written on the wire (a Java tree would hide "Infinity" strings)
+            SchemaAssertions.assertConforms(MAPPER.readTree(ce.getData().toBytes()));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the CloudEvent's data is not JSON", e);
+        }
         Map<String, Object> headers = EventHeaders.of(n.event());
         assertThat(headers).containsEntry(EventHeaders.DUPLICATE_ID, n.event().id());
         if (n.image() != null) {
