@@ -97,7 +97,7 @@ class V1EventNormalizerFuzzTest {
     void arbitraryJsonIsAnEventOrANamedRejection(@ForAll("arbitraryDocuments") JsonNode doc,
                                                  @ForAll("policies") PrivacyPolicy policy,
                                                  @ForAll("contexts") SourceContext ctx) {
-        normalizeBytes(BadJson.bytes(doc), policy, ctx);
+        NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(doc), policy, ctx), 4, 30);
     }
 
     @Property(tries = 1200)
@@ -106,14 +106,15 @@ class V1EventNormalizerFuzzTest {
                                                       @ForAll("policies") PrivacyPolicy policy,
                                                       @ForAll("contexts") SourceContext ctx) {
         JsonNode doc = BadJson.mutate(Fixtures.json(fixture), mutations);
-        normalizeBytes(BadJson.bytes(doc), policy, ctx);
+        NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(doc), policy, ctx), 8, 20);
     }
 
     @Property(tries = 800)
     void mutatedSpecBytesAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                     @ForAll("byteEdits") List<ByteEdit> edits,
                                                     @ForAll("contexts") SourceContext ctx) {
-        normalizeBytes(BadJson.edit(Fixtures.bytes(fixture), edits), PrivacyPolicy.DEFAULT, ctx);
+        NormalizerOutcomes.cover(normalizeBytes(BadJson.edit(Fixtures.bytes(fixture), edits), PrivacyPolicy.DEFAULT, ctx),
+                1, 50);
     }
 
     @Provide
@@ -144,6 +145,7 @@ class V1EventNormalizerFuzzTest {
             user.set("guest_time_end", guestEnd);
         }
         Outcome o = normalizeBytes(BadJson.bytes(doc), PrivacyPolicy.DEFAULT, ctx);
+        NormalizerOutcomes.cover(o, 10, 10);
         if (o.accepted()) {
             assertThat(o.event().event().time()).isEqualTo(java.time.Instant.parse(o.event().event().data().occurredAt()));
         }
@@ -180,6 +182,7 @@ class V1EventNormalizerFuzzTest {
             data.set(fields.get(i), values.get(i));
         }
         Outcome o = normalizeBytes(BadJson.bytes(doc), PrivacyPolicy.DEFAULT, ctx);
+        NormalizerOutcomes.cover(o, 15, 10);
         if (!o.accepted()) {
             return;
         }

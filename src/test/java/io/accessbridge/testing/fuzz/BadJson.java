@@ -298,24 +298,28 @@ public final class BadJson {
         return o;
     }
 
-    /** A v3 event object made of arbitrary values in the v3 fields, with a known {@code event} mostly. */
+    /** A v3 event object (spec 004) with plausible values mostly, bad here and there. */
     public static Arbitrary<JsonNode> v3ShapedEvent() {
-        Arbitrary<JsonNode> values = Arbitraries.frequencyOf(Tuple.of(8, anyScalar()), Tuple.of(1, anyJson(2, V3_FIELDS)));
-        Arbitrary<JsonNode> event = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of(V3_EVENTS).map(s -> (JsonNode) F.textNode(s))),
-                Tuple.of(1, anyScalar()));
-        return Combinators.combine(Arbitraries.maps(Arbitraries.of(V3_FIELDS), values).ofMaxSize(12), event,
-                anyIntegerNode(), anyIntegerNode()).as((fields, e, seq, ts) -> {
-                    ObjectNode o = objectOf(fields);
-                    o.set("event", e);
-                    if (!o.has("seqnum")) {
-                        o.set("seqnum", seq);
-                    }
-                    if (!o.has("timestamp")) {
-                        o.set("timestamp", ts);
-                    }
-                    return o;
-                });
+        Map<String, Arbitrary<JsonNode>> f = new java.util.LinkedHashMap<>();
+        f.put("seqnum", field(Arbitraries.oneOf(ints(0, 1_000_000),
+                texts(Arbitraries.integers().between(0, 99_999).map(String::valueOf))), 1));
+        f.put("timestamp", field(plausibleTime(), 1));
+        f.put("event", field(Arbitraries.frequencyOf(Tuple.of(8, texts(Arbitraries.of(V3_EVENTS))),
+                Tuple.of(1, texts(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(40))),
+                Tuple.of(1, texts(unicodeText(8)))), 1));
+        f.put("device-id", field(texts(Arbitraries.strings().alpha().numeric().withChars("-_.").ofMinLength(1).ofMaxLength(24)), 2));
+        f.put("ip-addr", field(texts(Arbitraries.of("192.168.20.20", "::1", "", "not-an-ip", "999.1.1.1")), 3));
+        f.put("uid", field(texts(Arbitraries.oneOf(
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(8).map(n -> "TUID-" + n),
+                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(8).map(n -> "0000" + n),
+                unicodeText(10))), 2));
+        f.put("score", field(Arbitraries.doubles().between(0, 1).map(d -> (JsonNode) F.numberNode(d)), 3));
+        f.put("sharp", field(ints(0, 100), 3));
+        f.put("therm", field(Arbitraries.doubles().between(0, 45).map(d -> (JsonNode) F.numberNode(d)), 3));
+        f.put("data", field(texts(Arbitraries.strings().withChars("0123456789abcdefx").ofMaxLength(12)), 3));
+        f.put("qrcode", field(texts(unicodeText(16)), 3));
+        f.put("state", field(ints(-1, 5), 2));
+        return record(f);
     }
 
     // ---------------------------------------------------------------- mutations

@@ -78,6 +78,20 @@ public final class NormalizerOutcomes {
         return new Outcome(event, null);
     }
 
+    /**
+     * Counts accepted and rejected inputs in the property's statistics (printed with its report) and
+     * fails the property when fewer than {@code minAcceptedPercent} of its inputs became events, or
+     * fewer than {@code minRejectedPercent} were refused: a generator that drifted to one side would
+     * test little of the other.
+     */
+    public static void cover(Outcome outcome, double minAcceptedPercent, double minRejectedPercent) {
+        net.jqwik.api.statistics.Statistics.label("outcome").collect(outcome.accepted() ? "event" : "rejected");
+        net.jqwik.api.statistics.Statistics.label("outcome").coverage(c -> {
+            c.check("event").percentage(p -> p >= minAcceptedPercent);
+            c.check("rejected").percentage(p -> p >= minRejectedPercent);
+        });
+    }
+
     /** A rejection: a safe message that names the field, no value of the input. */
     public static void checkRejection(JsonNode input, InvalidEventException e, Set<String> echoedCodeFields) {
         String msg = e.getMessage();
