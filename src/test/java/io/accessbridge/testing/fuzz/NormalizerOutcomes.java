@@ -194,7 +194,7 @@ public final class NormalizerOutcomes {
      * distinctive (6 characters or more, or 2 or more with a non-ASCII character), except
      * code-like values of the fields whose codes are echoed by design.
      */
-    static List<String> valuesThatMustNotBeEchoed(JsonNode input, Set<String> echoedCodeFields) {
+    public static List<String> valuesThatMustNotBeEchoed(JsonNode input, Set<String> echoedCodeFields) {
         List<String> out = new ArrayList<>();
         Set<String> codes = new HashSet<>();
         BadJson.leaves(input, null, (field, v) -> {
