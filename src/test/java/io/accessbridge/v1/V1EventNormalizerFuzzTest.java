@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -93,14 +94,14 @@ class V1EventNormalizerFuzzTest {
         return NormalizerOutcomes.check(json, () -> normalizer.normalize(json, ctx), ECHOED);
     }
 
-    @Property(tries = 1000, edgeCases = net.jqwik.api.EdgeCasesMode.NONE)
+    @Property(tries = 2000, edgeCases = EdgeCasesMode.NONE)
     void arbitraryJsonIsAnEventOrANamedRejection(@ForAll("arbitraryDocuments") JsonNode doc,
                                                  @ForAll("policies") PrivacyPolicy policy,
                                                  @ForAll("contexts") SourceContext ctx) {
         NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(doc), policy, ctx), 4, 30);
     }
 
-    @Property(tries = 1200)
+    @Property(tries = 2500)
     void mutatedSpecRecordsAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                       @ForAll("mutations") List<Mutation> mutations,
                                                       @ForAll("policies") PrivacyPolicy policy,
@@ -109,7 +110,7 @@ class V1EventNormalizerFuzzTest {
         NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(doc), policy, ctx), 8, 20);
     }
 
-    @Property(tries = 800)
+    @Property(tries = 1500)
     void mutatedSpecBytesAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                     @ForAll("byteEdits") List<ByteEdit> edits,
                                                     @ForAll("contexts") SourceContext ctx) {
@@ -131,7 +132,7 @@ class V1EventNormalizerFuzzTest {
                 Tuple.of(1, BadJson.anyDecimalNode()));
     }
 
-    @Property(tries = 600)
+    @Property(tries = 1000)
     void timestampsOfAnyMagnitudeAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                             @ForAll("timestamps") JsonNode time,
                                                             @ForAll("timestamps") JsonNode guestStart,
@@ -171,7 +172,7 @@ class V1EventNormalizerFuzzTest {
      * {@code vendor.status}, {@code vendor.mode}, ... equal the integers sent, and it is granted exactly
      * when the device said {@code pass} true (no truncation of 4294967297 to 1).
      */
-    @Property(tries = 1000)
+    @Property(tries = 1500)
     void acceptedEventsKeepTheDevicesCodesAndDecisionLosslessly(@ForAll("fixtures") String fixture,
                                                                 @ForAll("codeFields") List<String> fields,
                                                                 @ForAll("codes") List<JsonNode> values,
@@ -179,7 +180,7 @@ class V1EventNormalizerFuzzTest {
         ObjectNode doc = (ObjectNode) Fixtures.json(fixture);
         ObjectNode data = (ObjectNode) doc.get("data");
         for (int i = 0; i < Math.min(fields.size(), values.size()); i++) {
-            data.set(fields.get(i), values.get(i));
+            (fields.get(i).equals("type") ? doc : data).set(fields.get(i), values.get(i));
         }
         Outcome o = normalizeBytes(BadJson.bytes(doc), PrivacyPolicy.DEFAULT, ctx);
         NormalizerOutcomes.cover(o, 15, 10);

@@ -81,7 +81,8 @@ class V1PushFuzzIT {
     private static final String BASE_PATH = "/v1/events";
     /**
      * Known limit: the HTTP server parses form and multipart bodies itself (Vert.x does not even buffer a
-     * multipart body), so the bridge answers 415 but cannot keep such a body as sent.
+     * multipart body), so the bridge answers 415 but cannot keep such a body as sent, and a body its form
+     * decoder refuses (a field over 8 KiB, a broken multipart) is answered 400 by the HTTP server.
      */
     private static final List<String> FORM_TYPES = List.of("application/x-www-form-urlencoded", "multipart/form-data");
 
@@ -357,6 +358,9 @@ class V1PushFuzzIT {
     }
 
     private static void checkAnswer(Push push, Expected expected, Answer answer) throws IOException {
+        if (expected.status() == 415 && isForm(push.contentType()) && answer.status() == 400) {
+            return; // the HTTP server's form decoder refused it before the bridge saw it (see FORM_TYPES)
+        }
         assertThat(answer.status()).as("status for %s (body %s)", push, answer.body()).isEqualTo(expected.status());
         if (expected.status() == 413 || expected.status() == 405) {
             return; // written by the HTTP server, not the bridge

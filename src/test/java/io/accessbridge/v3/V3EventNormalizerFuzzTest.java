@@ -103,20 +103,20 @@ class V3EventNormalizerFuzzTest {
         return NormalizerOutcomes.check(json, () -> V3EventNormalizer.normalize(json, ctx), ECHOED);
     }
 
-    @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 2000, edgeCases = EdgeCasesMode.NONE)
     void arbitraryJsonIsAnEventOrANamedRejection(@ForAll("arbitraryDocuments") JsonNode doc,
                                                  @ForAll("contexts") SourceContext ctx) {
         NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(doc), ctx), 4, 30);
     }
 
-    @Property(tries = 1200)
+    @Property(tries = 2500)
     void mutatedFixturesAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                    @ForAll("mutations") List<Mutation> mutations,
                                                    @ForAll("contexts") SourceContext ctx) {
         NormalizerOutcomes.cover(normalizeBytes(BadJson.bytes(BadJson.mutate(Fixtures.json(fixture), mutations)), ctx), 4, 30);
     }
 
-    @Property(tries = 800)
+    @Property(tries = 1500)
     void mutatedFixtureBytesAreEventsOrNamedRejections(@ForAll("fixtures") String fixture,
                                                        @ForAll("byteEdits") List<ByteEdit> edits,
                                                        @ForAll("contexts") SourceContext ctx) {
@@ -140,7 +140,7 @@ class V3EventNormalizerFuzzTest {
      * device's seqnum and timestamp losslessly (in its id and {@code vendor}), and is granted
      * exactly when {@code state} is 4 for a credential event.
      */
-    @Property(tries = 1200)
+    @Property(tries = 1500)
     void acceptedEventsKeepSeqnumTimestampAndStateLosslessly(@ForAll("fixtures") String fixture,
                                                              @ForAll("numbers") JsonNode seqnum,
                                                              @ForAll("numbers") JsonNode timestamp,
