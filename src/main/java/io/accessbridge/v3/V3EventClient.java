@@ -248,7 +248,8 @@ public final class V3EventClient {
      * Content-Length) is a {@link V3ProtocolException}; its message does not quote the reply.
      */
     private HttpResponse<byte[]> send(String action, HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> reply = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> reply =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
             return reply.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
