@@ -77,6 +77,7 @@ public record AccessEvent(
     }
 
     /** A group the person belongs to on the device. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Group(String id, String name) {
     }
 

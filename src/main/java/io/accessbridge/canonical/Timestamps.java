@@ -8,11 +8,23 @@ public final class Timestamps {
 
     /** Values at or above this are milliseconds (in seconds it would be the year 5138). */
     static final long MILLIS_THRESHOLD = 100_000_000_000L;
+    /** 0000-01-01T00:00:00Z in seconds: the earliest instant RFC 3339 can write. */
+    static final long MIN_SECONDS = -62_167_219_200L;
+    /** 9999-12-31T23:59:59.999Z in milliseconds: the latest instant RFC 3339 can write. */
+    static final long MAX_MILLIS = 253_402_300_799_999L;
 
     private Timestamps() {
     }
 
-    /** The instant of a Unix timestamp given in seconds or milliseconds. */
+    /**
+     * Whether {@link #fromUnix} of this value is an instant RFC 3339 can write (years 0000 to 9999);
+     * other values (a device clock gone wild, a corrupted field) must be rejected before conversion.
+     */
+    public static boolean inRange(long value) {
+        return value >= MIN_SECONDS && value <= MAX_MILLIS;
+    }
+
+    /** The instant of a Unix timestamp given in seconds or milliseconds (see {@link #inRange}). */
     public static Instant fromUnix(long value) {
         return value >= MILLIS_THRESHOLD ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
     }

@@ -90,7 +90,7 @@ public final class JsonFields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isNumber()) {
+        if (v.isNumber() && Double.isFinite(v.doubleValue())) {
             return v.doubleValue();
         }
         if (v.isTextual()) {
@@ -115,7 +115,7 @@ public final class JsonFields {
         if (v.isBoolean()) {
             return v.booleanValue();
         }
-        if (v.isIntegralNumber() && (v.intValue() == 0 || v.intValue() == 1)) {
+        if (v.isIntegralNumber() && v.canConvertToInt() && (v.intValue() == 0 || v.intValue() == 1)) {
             return v.intValue() == 1;
         }
         if (v.isTextual() && ("true".equalsIgnoreCase(v.asText()) || "false".equalsIgnoreCase(v.asText()))) {

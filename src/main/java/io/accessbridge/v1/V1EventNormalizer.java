@@ -74,7 +74,7 @@ public final class V1EventNormalizer {
     private NormalizedEvent recognition(JsonNode d, SourceContext ctx) {
         String serial = text(d, "deviceSN");
         String deviceId = deviceId(ctx, serial);
-        Instant time = Timestamps.fromUnix(requiredInteger(d, "timestamp"));
+        Instant time = instant(requiredInteger(d, "timestamp"), "timestamp");
         Boolean pass = bool(d, "pass");
         Integer recognitionType = smallInteger(d, "recognitionType");
         Integer recognizeStatus = smallInteger(d, "recognizeStatus");
@@ -132,12 +132,13 @@ public final class V1EventNormalizer {
     private NormalizedEvent alarm(JsonNode d, SourceContext ctx) {
         String deviceId = deviceId(ctx, text(d, "deviceSN"));
         String traceId = requiredText(d, "trace_id");
-        int status = (int) requiredInteger(d, "status");
-        String state = V1Codes.ALARM_STATUS.get(status);
+        long rawStatus = requiredInteger(d, "status");
+        int status = (int) rawStatus;
+        String state = status == rawStatus ? V1Codes.ALARM_STATUS.get(status) : null;
         if (state == null) {
             throw new InvalidEventException("field 'status' must be 1, 2 or 3");
         }
-        Instant time = Timestamps.fromUnix(requiredInteger(d, "event_time"));
+        Instant time = instant(requiredInteger(d, "event_time"), "event_time");
         Integer code = smallInteger(d, "code");
         String name = code == null ? "unknown" : V1Codes.ALARM_CODE.getOrDefault(code, "unknown");
         EventKind kind = switch (status) {
@@ -255,8 +256,8 @@ public final class V1EventNormalizer {
                 text(user, "ic_number"),
                 privacy.idNumberHash(text(user, "id_number")),
                 groups,
-                from == null || from == 0 ? null : Timestamps.rfc3339(Timestamps.fromUnix(from)),
-                until == null || until == 0 ? null : Timestamps.rfc3339(Timestamps.fromUnix(until)));
+                from == null || from == 0 ? null : Timestamps.rfc3339(instant(from, "guest_time_start")),
+                until == null || until == 0 ? null : Timestamps.rfc3339(instant(until, "guest_time_end")));
     }
 
     private record Image(AccessEvent.Image ref, byte[] bytes) {
@@ -277,6 +278,14 @@ public final class V1EventNormalizer {
             return new Image(null, null);
         }
         return new Image(new AccessEvent.Image(ImageStore.refFor(eventId), "image/jpeg", (long) bytes.length), bytes);
+    }
+
+    /** A Unix time in seconds or milliseconds; one outside the years 0000-9999 is rejected. */
+    private static Instant instant(long value, String field) {
+        if (!Timestamps.inRange(value)) {
+            throw new InvalidEventException("field '" + field + "' is out of range");
+        }
+        return Timestamps.fromUnix(value);
     }
 
     private static String code(Map<Integer, String> table, Integer raw) {

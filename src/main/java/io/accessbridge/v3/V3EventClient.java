@@ -13,12 +13,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -189,7 +194,7 @@ public final class V3EventClient {
                 .header("token", token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(request)))
                 .build();
-        HttpResponse<byte[]> response = http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = send(action, httpRequest);
         int status = response.statusCode();
         if (status != 200) {
             throw new V3ProtocolException(action + ": HTTP status " + status, status, null);
@@ -233,6 +238,39 @@ public final class V3EventClient {
             throw new V3ProtocolException(action + ": reply field 'body' must be an object", status, retcode);
         }
         return body;
+    }
+
+    /**
+     * Sends and reads the whole reply within {@link #requestTimeout}. The JDK client's own request
+     * timeout ends when the headers arrive, so a device that trickles its body would hold the call
+     * (and its poller) for as long as it likes; here the deadline covers the body too. A reply the
+     * JDK client cannot parse as HTTP (it throws unchecked exceptions for some, e.g. a non-numeric
+     * Content-Length) is a {@link V3ProtocolException}; its message does not quote the reply.
+     */
+    private HttpResponse<byte[]> send(String action, HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> reply =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return reply.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            reply.cancel(true);
+            throw new HttpTimeoutException("request timed out");
+        } catch (InterruptedException e) {
+            reply.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException) {
+                throw new V3ProtocolException(action + ": reply is not well-formed HTTP", 0, null);
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(action + ": request failed", cause);
+        }
     }
 
     @Override

@@ -74,6 +74,9 @@ public final class V3EventNormalizer {
         if (timestamp < 0) {
             throw new InvalidEventException("field 'timestamp' must not be negative");
         }
+        if (!Timestamps.inRange(timestamp)) {
+            throw new InvalidEventException("field 'timestamp' is out of range");
+        }
         Instant time = Timestamps.fromUnix(timestamp);
         String type = JsonFields.requiredText(event, "event");
         Integer state = JsonFields.smallInteger(event, "state");
