@@ -1,5 +1,6 @@
 package io.accessbridge;
 
+import io.accessbridge.config.BeanConfiguration;
 import io.accessbridge.broker.BatchPublisher;
 import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.BrokerTopology;
@@ -43,14 +44,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
-import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.service.ServiceSupport;
@@ -60,29 +56,12 @@ import org.apache.camel.support.service.ServiceSupport;
  * Settings come from {@code config/application.properties} (or env / {@code -D}) through
  * {@link BridgeProperties}.
  */
-public class BridgeConfiguration implements CamelConfiguration, CamelContextAware {
-
-    private final Map<String, Object> beans = new HashMap<>();
-    private CamelContext context;
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    private BridgeProperties settings() {
-        return new BridgeProperties(context);
-    }
+public class BridgeConfiguration extends BeanConfiguration {
 
     /** Broker connection and topology settings. */
     @BindToRegistry("brokerSettings")
     public BrokerSettings brokerSettings() {
-        return once("brokerSettings", () -> BrokerSettings.from(settings()));
+        return once("brokerSettings", () -> BrokerSettings.from(properties()));
     }
 
     /** The pooled JMS connection factory of the {@code jms} component. */
@@ -95,14 +74,14 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     @BindToRegistry("vertx")
     public Vertx vertx() {
         return once("vertx", () -> Vertx.vertx(new VertxOptions()
-                .setWorkerPoolSize(settings().integer("bridge.http.worker-threads", 64))
+                .setWorkerPoolSize(properties().integer("bridge.http.worker-threads", 64))
                 .setPreferNativeTransport(true)));
     }
 
     /** What personal data may leave the bridge. */
     @BindToRegistry("privacyPolicy")
     public PrivacyPolicy privacyPolicy() {
-        BridgeProperties p = settings();
+        BridgeProperties p = properties();
         return once("privacyPolicy", () -> new PrivacyPolicy(
                 p.bool("bridge.privacy.forward-images", false),
                 PrivacyPolicy.IdNumberMode.valueOf(p.string("bridge.privacy.id-number", "DROP").toUpperCase()),
@@ -113,14 +92,14 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** Claim-check store of snapshots. */
     @BindToRegistry("imageStore")
     public ImageStore imageStore() {
-        return once("imageStore", () -> new ImageStore(Path.of(settings().string("bridge.images.dir", "data/images"))));
+        return once("imageStore", () -> new ImageStore(Path.of(properties().string("bridge.images.dir", "data/images"))));
     }
 
     /** The device inventory, {@code config/devices.yaml}; a wrong inventory stops start-up. */
     @BindToRegistry("deviceInventory")
     public DeviceInventory deviceInventory() {
         return once("deviceInventory", () -> new DeviceInventoryLoader(System.getenv())
-                .load(Path.of(settings().string("bridge.devices.file", "config/devices.yaml"))));
+                .load(Path.of(properties().string("bridge.devices.file", "config/devices.yaml"))));
     }
 
     /** Live state of every device, for the status API, metrics and logs. */
@@ -142,7 +121,7 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** v1 HTTP push: protocol step of route {@code ingest-v1-http}. */
     @BindToRegistry("v1PushReceiver")
     public V1PushReceiver v1PushReceiver() {
-        return once("v1PushReceiver", () -> new V1PushReceiver(settings().string("bridge.v1.push.path", "/v1/events"),
+        return once("v1PushReceiver", () -> new V1PushReceiver(properties().string("bridge.v1.push.path", "/v1/events"),
                 v1EventNormalizer(),
                 deviceInventory(),
                 canonicalMessage()));
@@ -158,7 +137,7 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** Settings of the v1 device services (WebSocket, subscription). */
     @BindToRegistry("v1DeviceSettings")
     public V1DeviceSettings v1DeviceSettings() {
-        return once("v1DeviceSettings", () -> V1DeviceSettings.from(settings()));
+        return once("v1DeviceSettings", () -> V1DeviceSettings.from(properties()));
     }
 
     /** Component {@code v1-device:<id>}: a v1 device's WebSocket client and subscription keeper. */
@@ -231,7 +210,7 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** Legacy v3.x settings ({@code bridge.v3.*}, {@code bridge.checkpoint.*}). */
     @BindToRegistry("v3Settings")
     public V3Settings v3Settings() {
-        return once("v3Settings", () -> V3Settings.from(settings()));
+        return once("v3Settings", () -> V3Settings.from(properties()));
     }
 
     /**
@@ -280,7 +259,7 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
     /** The v3 devices at run time: steps of the poll routes and of the event-report route. */
     @BindToRegistry("v3Pollers")
     public V3Pollers v3Pollers() {
-        return once("v3Pollers", () -> new V3Pollers(context, deviceInventory(), v3Settings(), checkpointStore(),
+        return once("v3Pollers", () -> new V3Pollers(getCamelContext(), deviceInventory(), v3Settings(), checkpointStore(),
                 batchPublisher(), v3PollScheduler(), deviceStatus(), System.getenv(), Clock.systemUTC()));
     }
 
@@ -341,21 +320,10 @@ public class BridgeConfiguration implements CamelConfiguration, CamelContextAwar
         Vertx vertx = vertx();
         camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
-            public void onContextStopped(CamelContext context) {
+            public void onContextStopped(CamelContext stopped) {
                 // last: the HTTP server and the device clients run on it until the context has stopped
                 vertx.close();
             }
         });
-    }
-
-    /** Each bean is made once, whether Camel binds it first or another bean asks for it first. */
-    @SuppressWarnings("unchecked")
-    private synchronized <T> T once(String name, Supplier<T> factory) {
-        Object bean = beans.get(name);
-        if (bean == null) {
-            bean = factory.get();
-            beans.put(name, bean);
-        }
-        return (T) bean;
     }
 }

@@ -1,9 +1,9 @@
 package io.accessbridge.ops;
 
+import io.accessbridge.config.BeanConfiguration;
 import io.accessbridge.BridgeApplication;
 import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.EmbeddedBroker;
-import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.status.DeviceStatusRegistry;
 import io.accessbridge.target.DeadLetters;
 import io.accessbridge.target.Settings;
@@ -16,15 +16,10 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -41,32 +36,20 @@ import org.apache.camel.support.service.ServiceSupport;
  *   <li>{@code bridge.health.broker-cache-ms} (3000): how long a broker check's answer is reused</li>
  * </ul>
  */
-public class OpsConfiguration implements CamelConfiguration, CamelContextAware {
+public class OpsConfiguration extends BeanConfiguration {
 
     /** The meter registry camel-micrometer-prometheus binds and serves at {@code /observe/metrics}. */
     public static final String METRICS_REGISTRY = "metricsRegistry";
 
-    private final Map<String, Object> beans = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
     private final Instant startedAt = clock.instant();
-    private CamelContext context;
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
 
     private Settings settings() {
-        return Settings.of(new BridgeProperties(context));
+        return Settings.of(properties());
     }
 
     private BrokerSettings brokerSettings() {
-        return once("ops.brokerSettings", () -> BrokerSettings.from(new BridgeProperties(context)));
+        return once("ops.brokerSettings", () -> BrokerSettings.from(properties()));
     }
 
     /** The last events stored, masked. */
@@ -131,7 +114,7 @@ public class OpsConfiguration implements CamelConfiguration, CamelContextAware {
         boolean replay = settings().bool("bridge.status.replay-enabled", true);
         return once("statusApi", () -> new StatusApi(opsStatus(), ingestTracker(), recentEvents(), eventRate(),
                 duplicateCounter(), this::targets, list -> new DeadLetters(replayConnections(), list, clock),
-                new StatusApi.Info(context.getName(), version(), startedAt, b.embedded() ? null : b.url(),
+                new StatusApi.Info(getCamelContext().getName(), version(), startedAt, b.embedded() ? null : b.url(),
                         b.eventsAddress(), b.queues().stream().map(BrokerSettings.QueueSpec::name).toList(), replay),
                 clock));
     }
@@ -170,7 +153,7 @@ public class OpsConfiguration implements CamelConfiguration, CamelContextAware {
             @Override
             protected void doStop() {
                 probe.close();
-                ActiveMQConnectionFactory cf = (ActiveMQConnectionFactory) beans.get("replayConnections");
+                ActiveMQConnectionFactory cf = (ActiveMQConnectionFactory) made("replayConnections");
                 if (cf != null) {
                     cf.close();
                 }
@@ -202,32 +185,12 @@ public class OpsConfiguration implements CamelConfiguration, CamelContextAware {
     }
 
     private EmbeddedBroker embeddedBroker() {
-        return context.hasService(EmbeddedBroker.class);
+        return getCamelContext().hasService(EmbeddedBroker.class);
     }
 
     /** The jar's version, or {@code dev} when run from classes. */
     public static String version() {
         String v = BridgeApplication.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> T once(String name, Supplier<T> make) {
-        synchronized (beans) {
-            Object bean = beans.get(name);
-            if (bean == null) {
-                bean = make.get();
-                beans.put(name, bean);
-            }
-            return (T) bean;
-        }
-    }
-
-    private <T> T lookup(String name, Class<T> type) {
-        T bean = context.getRegistry().lookupByNameAndType(name, type);
-        if (bean == null) {
-            throw new IllegalStateException("bean " + name + " is not bound");
-        }
-        return bean;
     }
 }

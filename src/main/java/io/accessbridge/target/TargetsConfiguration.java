@@ -1,7 +1,7 @@
 package io.accessbridge.target;
 
+import io.accessbridge.config.BeanConfiguration;
 import io.accessbridge.broker.BrokerSettings;
-import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.target.csv.CsvAttendanceFile;
 import io.accessbridge.target.csv.CsvSettings;
@@ -23,16 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.Component;
 import org.apache.camel.component.mustache.MustacheComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -43,27 +38,15 @@ import org.apache.camel.support.PluginHelper;
  * queues created at start. Targets are listed by {@code bridge.targets}; each is switched on with
  * {@code bridge.target.<name>.enabled=true}, and an enabled target missing a required setting stops start-up.
  */
-public class TargetsConfiguration implements CamelConfiguration, CamelContextAware {
+public class TargetsConfiguration extends BeanConfiguration {
 
     /** The targets the bridge ships routes for. */
     public static final List<String> BUILT_IN = List.of("erpnext", "odoo", "http", "csv", "webhook", "webhook-alarms");
 
-    private final Map<String, Object> beans = new HashMap<>();
     private final Clock clock = Clock.systemUTC();
-    private CamelContext context;
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.context = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
 
     private Settings settings() {
-        return Settings.of(new BridgeProperties(context));
+        return Settings.of(properties());
     }
 
     /** The names of all targets, {@code bridge.targets}. */
@@ -118,7 +101,7 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
     @BindToRegistry("odooAttendance")
     public OdooAttendance odooAttendance() {
         OdooSettings odoo = OdooSettings.from(settings());
-        return new OdooAttendance(new OdooRpc(new CamelOdooTransport(context, clock), odoo), odoo);
+        return new OdooAttendance(new OdooRpc(new CamelOdooTransport(getCamelContext(), clock), odoo), odoo);
     }
 
     /** The daily CSV attendance file. */
@@ -219,26 +202,5 @@ public class TargetsConfiguration implements CamelConfiguration, CamelContextAwa
             default -> {
             }
         }
-    }
-
-    /** Each bean is made once, whichever of its dependents asks first (binding order is not fixed). */
-    @SuppressWarnings("unchecked")
-    private <T> T once(String name, Supplier<T> make) {
-        synchronized (beans) {
-            Object bean = beans.get(name);
-            if (bean == null) {
-                bean = make.get();
-                beans.put(name, bean);
-            }
-            return (T) bean;
-        }
-    }
-
-    private <T> T lookup(String name, Class<T> type) {
-        T bean = context.getRegistry().lookupByNameAndType(name, type);
-        if (bean == null) {
-            throw new IllegalStateException("bean " + name + " is not bound");
-        }
-        return bean;
     }
 }

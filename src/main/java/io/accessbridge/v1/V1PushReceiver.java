@@ -2,6 +2,7 @@ package io.accessbridge.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.HttpInput;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
@@ -9,10 +10,8 @@ import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
-import io.vertx.core.net.SocketAddress;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 /**
  * The v1 HTTP push receiver's protocol step: reads a device's POST, tells which device sent it
@@ -47,9 +46,9 @@ public final class V1PushReceiver {
     /** Normalises the pushed event into the exchange's message; throws {@link InvalidEventException} on bad input. */
     public void normalize(Exchange exchange) {
         byte[] raw = RawInput.capture(exchange, CHANNEL);
-        String remote = remoteAddress(exchange);
+        String remote = HttpInput.remoteAddress(exchange);
         exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
-        checkContentType(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class));
+        HttpInput.requireJson(exchange);
         JsonNode json = RawInput.parseJson(raw);
         NormalizedEvent normalized = normalizer.normalize(json, context(pathDeviceId(exchange), remote, json));
         exchange.setProperty(IngestProperties.NORMALIZED, normalized);
@@ -99,24 +98,6 @@ public final class V1PushReceiver {
             throw new InvalidEventException("device id in the path must be 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         return rest;
-    }
-
-    private static void checkContentType(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return;
-        }
-        String ct = contentType.toLowerCase();
-        if (!ct.startsWith("application/json") && !ct.startsWith("text/json") && !ct.startsWith("text/plain")) {
-            throw new UnsupportedContentTypeException("content type must be application/json");
-        }
-    }
-
-    private static String remoteAddress(Exchange exchange) {
-        Object addr = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
-        if (addr instanceof SocketAddress sa) {
-            return sa.hostAddress();
-        }
-        return null;
     }
 
     /** Input whose content type is not JSON; answered 415. */

@@ -1,5 +1,6 @@
 package io.accessbridge.v1;
 
+import io.accessbridge.ingest.HttpInput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accessbridge.ingest.IngestProperties;
@@ -49,7 +50,7 @@ public final class V1PushReplies {
     /** The answer to input that is not a v1 event: 400 (or 415 for a non-JSON content type). */
     public void rejected(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status = cause instanceof V1PushReceiver.UnsupportedContentTypeException ? 415 : 400;
+        int status = cause instanceof HttpInput.UnsupportedContentTypeException ? 415 : 400;
         String reason = cause instanceof InvalidEventException ? cause.getMessage() : "invalid event";
         write(exchange.getMessage(), status, "invalid event: " + reason, null);
     }

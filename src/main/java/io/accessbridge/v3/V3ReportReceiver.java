@@ -2,6 +2,7 @@ package io.accessbridge.v3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.HttpInput;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.JsonFields;
@@ -11,10 +12,8 @@ import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
 import io.accessbridge.v3.poll.V3Pollers;
-import io.vertx.core.net.SocketAddress;
 import java.util.Optional;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 /**
  * The protocol step of route {@code ingest-v3-report}: reads a device's {@code event-report}
@@ -46,9 +45,9 @@ public final class V3ReportReceiver {
     /** Normalises the reported event into the exchange's message; throws {@link InvalidEventException} on bad input. */
     public void normalize(Exchange exchange) {
         byte[] raw = RawInput.capture(exchange, CHANNEL);
-        String remote = remoteAddress(exchange);
+        String remote = HttpInput.remoteAddress(exchange);
         exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
-        checkContentType(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class));
+        HttpInput.requireJson(exchange);
         JsonNode request = RawInput.parseJson(raw);
         if (!request.isObject()) {
             throw new InvalidEventException("request must be a JSON object");
@@ -87,24 +86,6 @@ public final class V3ReportReceiver {
             profile = devices.byAddress(remote);
         }
         return profile.map(p -> ctx.withDevice(p.id(), p.site(), p.door(), p.direction())).orElse(ctx);
-    }
-
-    private static void checkContentType(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return;
-        }
-        String ct = contentType.toLowerCase();
-        if (!ct.startsWith("application/json") && !ct.startsWith("text/json") && !ct.startsWith("text/plain")) {
-            throw new UnsupportedContentTypeException("content type must be application/json");
-        }
-    }
-
-    private static String remoteAddress(Exchange exchange) {
-        Object addr = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
-        if (addr instanceof SocketAddress sa) {
-            return sa.hostAddress();
-        }
-        return null;
     }
 
     /** Input whose content type is not JSON; answered 415. */

@@ -1,5 +1,6 @@
 package io.accessbridge.v3;
 
+import io.accessbridge.ingest.HttpInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +31,7 @@ public final class V3ReportReplies {
     /** The answer to input that is not a valid event-report: 400 (or 415 for a non-JSON content type). */
     public void rejected(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status = cause instanceof V3ReportReceiver.UnsupportedContentTypeException ? 415 : 400;
+        int status = cause instanceof HttpInput.UnsupportedContentTypeException ? 415 : 400;
         String reason = cause instanceof InvalidEventException ? cause.getMessage() : "invalid request";
         write(exchange, status, status, "invalid event-report: " + reason);
     }
