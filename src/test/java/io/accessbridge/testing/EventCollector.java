@@ -92,6 +92,30 @@ public final class EventCollector implements AutoCloseable {
         }
     }
 
+    /** The body of a received bytes message (quarantine), read from its start; safe to call repeatedly. */
+    public static byte[] bytes(Message m) {
+        try {
+            jakarta.jms.BytesMessage b = (jakarta.jms.BytesMessage) m;
+            synchronized (b) {
+                b.reset();
+                byte[] out = new byte[(int) b.getBodyLength()];
+                b.readBytes(out);
+                return out;
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A string property of a received message. */
+    public static String property(Message m, String name) {
+        try {
+            return m.getStringProperty(name);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() throws JMSException {
         connection.close();

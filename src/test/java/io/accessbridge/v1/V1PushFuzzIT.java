@@ -19,7 +19,6 @@ import io.accessbridge.testing.fuzz.BadJson;
 import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -337,7 +336,7 @@ class V1PushFuzzIT {
                     rejectedBodies.add(sha);
                     await("rejected body in quarantine", () -> quarantined.refresh().containsKey(sha));
                     Message kept = quarantined.message(sha);
-                    assertThat(bytes(kept)).isEqualTo(push.body());
+                    assertThat(EventCollector.bytes(kept)).isEqualTo(push.body());
                     assertThat(kept.getStringProperty(Quarantine.REASON)).isNotBlank();
                     assertThat(kept.getStringProperty(Quarantine.CHANNEL)).isEqualTo(V1PushReceiver.CHANNEL);
                 }
@@ -564,7 +563,7 @@ class V1PushFuzzIT {
             List<Message> messages = quarantine.messages();
             for (; indexed < messages.size(); indexed++) {
                 Message m = messages.get(indexed);
-                String sha = RawInput.sha256(bytes(m));
+                String sha = RawInput.sha256(EventCollector.bytes(m));
                 counts.merge(sha, 1, Integer::sum);
                 first.putIfAbsent(sha, m);
             }
@@ -576,19 +575,6 @@ class V1PushFuzzIT {
         }
     }
 
-    private static byte[] bytes(Message m) {
-        try {
-            BytesMessage b = (BytesMessage) m;
-            synchronized (b) {
-                b.reset();
-                byte[] out = new byte[(int) b.getBodyLength()];
-                b.readBytes(out);
-                return out;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

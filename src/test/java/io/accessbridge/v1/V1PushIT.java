@@ -10,7 +10,6 @@ import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.Fixtures;
 import io.accessbridge.testing.RunningBridge;
 import io.cloudevents.CloudEvent;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,7 +99,7 @@ class V1PushIT {
         assertThat(post("/v1/events", record.getBytes(StandardCharsets.UTF_8), "application/json").statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> all.ids().contains("0e7a1c55-2f7e-4d11-9c39-5d0f1a2b3c4d"));
-        Message m = all.messages().stream().filter(x -> id(x).equals("0e7a1c55-2f7e-4d11-9c39-5d0f1a2b3c4d"))
+        Message m = all.messages().stream().filter(x -> EventCollector.property(x, "cloudEvents_id").equals("0e7a1c55-2f7e-4d11-9c39-5d0f1a2b3c4d"))
                 .findFirst().orElseThrow();
         assertThat(m.getStringProperty("cloudEvents_type")).isEqualTo("io.accessbridge.access.granted");
         assertThat(m.getStringProperty("cloudEvents_source")).isEqualTo("urn:accessbridge:device:PS71HD01MC22B00003");
@@ -123,9 +122,9 @@ class V1PushIT {
         JsonNode reply = MAPPER.readTree(r.body());
         assertThat(reply.get("code").asInt()).isEqualTo(400);
         assertThat(reply.get("msg").asText()).startsWith("invalid event: malformed JSON at line 1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream().anyMatch(m -> bytes(m).length == bad.length));
-        Message kept = quarantine.messages().stream().filter(m -> bytes(m).length == bad.length).findFirst().orElseThrow();
-        assertThat(bytes(kept)).isEqualTo(bad);
+        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream().anyMatch(m -> EventCollector.bytes(m).length == bad.length));
+        Message kept = quarantine.messages().stream().filter(m -> EventCollector.bytes(m).length == bad.length).findFirst().orElseThrow();
+        assertThat(EventCollector.bytes(kept)).isEqualTo(bad);
         assertThat(kept.getStringProperty("quarantineReason")).startsWith("malformed JSON");
         assertThat(kept.getStringProperty("channel")).isEqualTo("http-push");
     }
@@ -159,23 +158,5 @@ class V1PushIT {
         assertThat(r.statusCode()).isEqualTo(405);
     }
 
-    private static String id(Message m) {
-        try {
-            return m.getStringProperty("cloudEvents_id");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static byte[] bytes(Message m) {
-        try {
-            BytesMessage b = (BytesMessage) m;
-            b.reset();
-            byte[] out = new byte[(int) b.getBodyLength()];
-            b.readBytes(out);
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -218,20 +218,13 @@ class V1PushRepliesIT {
         }
         String alarmId = "SPX-1684381418208-004-3Adb4v:1";
         await().atMost(WAIT).until(() -> events.ids().stream().anyMatch(alarmId::equals));
-        Message m = events.messages().stream().filter(x -> alarmId.equals(prop(x, EventHeaders.CE_ID))).findFirst()
+        Message m = events.messages().stream().filter(x -> alarmId.equals(EventCollector.property(x, EventHeaders.CE_ID))).findFirst()
                 .orElseThrow();
-        assertThat(prop(m, EventHeaders.DEVICE_ID)).isEqualTo("ALARM-DEV");
-        assertThat(prop(m, EventHeaders.CE_SUBJECT)).isEqualTo("Door ALARM-DEV");
+        assertThat(EventCollector.property(m, EventHeaders.DEVICE_ID)).isEqualTo("ALARM-DEV");
+        assertThat(EventCollector.property(m, EventHeaders.CE_SUBJECT)).isEqualTo("Door ALARM-DEV");
         assertThat(V1DeviceBridge.status(bridge).get("ALARM-DEV").get("eventsStored").asLong()).isEqualTo(1);
     }
 
-    private static String prop(Message m, String name) {
-        try {
-            return m.getStringProperty(name);
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private record URIParts(String host, int port) {
         URIParts(String url) {

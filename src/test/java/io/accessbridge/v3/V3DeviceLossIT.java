@@ -77,10 +77,10 @@ class V3DeviceLossIT {
         assertThat(v3.counter("ring-1", "lostEvents")).isEqualTo(10);
         await().atMost(Duration.ofSeconds(10)).until(() -> deviceMessages("ring-1").size() == 31);
         List<Message> gaps = deviceMessages("ring-1").stream()
-                .filter(m -> "device.gap".equals(prop(m, "eventKind"))).toList();
+                .filter(m -> "device.gap".equals(EventCollector.property(m, "eventKind"))).toList();
         assertThat(gaps).hasSize(1);
         Message gap = gaps.get(0);
-        assertThat(prop(gap, "cloudEvents_type")).isEqualTo("io.accessbridge.device.gap");
+        assertThat(EventCollector.property(gap, "cloudEvents_type")).isEqualTo("io.accessbridge.device.gap");
         JsonNode range = MAPPER.readTree(EventCollector.text(gap)).at("/data/gap");
         assertThat(range.get("from").asLong()).isEqualTo(11);
         assertThat(range.get("to").asLong()).isEqualTo(20);
@@ -100,7 +100,7 @@ class V3DeviceLossIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> v3.counter("reset-1", "resets") == 1
                 && v3.gauge("reset-1", "v3.checkpoint") == 5);
         await().atMost(Duration.ofSeconds(10)).until(() -> deviceMessages("reset-1").size() == 35);
-        List<String> ids = deviceMessages("reset-1").stream().map(m -> prop(m, "cloudEvents_id")).toList();
+        List<String> ids = deviceMessages("reset-1").stream().map(m -> EventCollector.property(m, "cloudEvents_id")).toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(35);
         assertThat(seqnums("reset-1")).containsExactlyInAnyOrderElementsOf(concat(range(1, 30), range(1, 5)));
         assertThat(v3.counter("reset-1", "gaps")).as("everything before the reset had been read").isZero();
@@ -108,21 +108,14 @@ class V3DeviceLossIT {
     }
 
     private List<Message> deviceMessages(String device) {
-        return all.messages().stream().filter(m -> device.equals(prop(m, "deviceId"))).toList();
+        return all.messages().stream().filter(m -> device.equals(EventCollector.property(m, "deviceId"))).toList();
     }
 
     private List<Long> seqnums(String device) {
-        return deviceMessages(device).stream().filter(m -> !"device.gap".equals(prop(m, "eventKind")))
-                .map(m -> Long.parseLong(prop(m, "cloudEvents_id").split(":")[1])).toList();
+        return deviceMessages(device).stream().filter(m -> !"device.gap".equals(EventCollector.property(m, "eventKind")))
+                .map(m -> Long.parseLong(EventCollector.property(m, "cloudEvents_id").split(":")[1])).toList();
     }
 
-    private static String prop(Message m, String name) {
-        try {
-            return m.getStringProperty(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static List<Long> range(long from, long to) {
         return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();

@@ -14,7 +14,6 @@ import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.testing.SteppingClock;
 import io.accessbridge.testing.V3Bridge;
 import io.accessbridge.testing.V3Inventory;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,20 +127,20 @@ class V3ErrorsIT {
 
         assertThat(quarantine.total()).isEqualTo(2);
         Message kept = quarantine.messages().stream()
-                .filter(m -> prop(m, "quarantineReason").startsWith("seqnum " + first + ":")).findFirst().orElseThrow();
-        assertThat(prop(kept, "quarantineReason")).isEqualTo("seqnum " + first + ": field 'event' has an unknown value 'elevator'");
-        assertThat(prop(kept, "channel")).isEqualTo("v3-fetch");
-        assertThat(prop(kept, "deviceId")).isEqualTo(DEVICE);
-        JsonNode raw = MAPPER.readTree(bytes(kept));
+                .filter(m -> EventCollector.property(m, "quarantineReason").startsWith("seqnum " + first + ":")).findFirst().orElseThrow();
+        assertThat(EventCollector.property(kept, "quarantineReason")).isEqualTo("seqnum " + first + ": field 'event' has an unknown value 'elevator'");
+        assertThat(EventCollector.property(kept, "channel")).isEqualTo("v3-fetch");
+        assertThat(EventCollector.property(kept, "deviceId")).isEqualTo(DEVICE);
+        JsonNode raw = MAPPER.readTree(EventCollector.bytes(kept));
         assertThat(raw.get("seqnum").asLong()).isEqualTo(first);
         assertThat(raw.get("event").asText()).isEqualTo("elevator");
         assertThat(raw.get("uid").asText()).as("kept as the device sent it").isEqualTo("TUID-4711");
-        assertThat(quarantine.messages().stream().map(m -> prop(m, "quarantineReason")))
+        assertThat(quarantine.messages().stream().map(m -> EventCollector.property(m, "quarantineReason")))
                 .contains("seqnum " + second + ": field 'timestamp' must be an integer");
     }
 
     private List<Long> seqnums() {
-        return all.messages().stream().map(m -> Long.parseLong(prop(m, "cloudEvents_id").split(":")[1]))
+        return all.messages().stream().map(m -> Long.parseLong(EventCollector.property(m, "cloudEvents_id").split(":")[1]))
                 .sorted().collect(Collectors.toList());
     }
 
@@ -149,23 +148,5 @@ class V3ErrorsIT {
         return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
     }
 
-    private static String prop(Message m, String name) {
-        try {
-            return m.getStringProperty(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static byte[] bytes(Message m) {
-        try {
-            BytesMessage b = (BytesMessage) m;
-            b.reset();
-            byte[] out = new byte[(int) b.getBodyLength()];
-            b.readBytes(out);
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

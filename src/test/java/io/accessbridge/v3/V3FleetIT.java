@@ -99,7 +99,7 @@ class V3FleetIT {
     private static List<Long> seqnums(EventCollector all, String device) {
         List<Long> out = new ArrayList<>();
         for (Message m : all.messages()) {
-            String id = prop(m, "cloudEvents_id");
+            String id = EventCollector.property(m, "cloudEvents_id");
             if (id.startsWith(device + ":")) {
                 out.add(Long.parseLong(id.split(":")[1]));
             }
@@ -107,11 +107,4 @@ class V3FleetIT {
         return out;
     }
 
-    private static String prop(Message m, String name) {
-        try {
-            return m.getStringProperty(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -12,7 +12,6 @@ import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.testing.SteppingClock;
 import io.accessbridge.testing.V3Bridge;
 import io.accessbridge.testing.V3Inventory;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Message;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -167,9 +166,9 @@ class V3ReportIT {
         assertThat(post(noSeqnum, "application/xml").statusCode()).isEqualTo(415);
 
         byte[] raw = noSeqnum.getBytes(StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream().anyMatch(q -> bytesOf(q).length == raw.length));
-        Message kept = quarantine.messages().stream().filter(q -> bytesOf(q).length == raw.length).findFirst().orElseThrow();
-        assertThat(bytesOf(kept)).isEqualTo(raw);
+        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream().anyMatch(q -> EventCollector.bytes(q).length == raw.length));
+        Message kept = quarantine.messages().stream().filter(q -> EventCollector.bytes(q).length == raw.length).findFirst().orElseThrow();
+        assertThat(EventCollector.bytes(kept)).isEqualTo(raw);
         assertThat(kept.getStringProperty("quarantineReason")).isEqualTo("field 'seqnum' is required");
         assertThat(kept.getStringProperty("channel")).isEqualTo("v3-report");
         assertThat(kept.getStringProperty("deviceId")).isEqualTo(DEVICE);
@@ -195,32 +194,14 @@ class V3ReportIT {
     }
 
     private Optional<Message> find(String id) {
-        return all.messages().stream().filter(m -> id.equals(property(m, "cloudEvents_id"))).findFirst();
+        return all.messages().stream().filter(m -> id.equals(EventCollector.property(m, "cloudEvents_id"))).findFirst();
     }
 
     private Optional<String> channelOf(long seqnum) {
         return all.messages().stream()
-                .filter(m -> property(m, "cloudEvents_id").startsWith(DEVICE + ":" + seqnum + ":"))
-                .map(m -> property(m, "channel")).findFirst();
+                .filter(m -> EventCollector.property(m, "cloudEvents_id").startsWith(DEVICE + ":" + seqnum + ":"))
+                .map(m -> EventCollector.property(m, "channel")).findFirst();
     }
 
-    private static String property(Message m, String name) {
-        try {
-            return m.getStringProperty(name);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static byte[] bytesOf(Message m) {
-        try {
-            BytesMessage b = (BytesMessage) m;
-            b.reset();
-            byte[] out = new byte[(int) b.getBodyLength()];
-            b.readBytes(out);
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
