@@ -227,7 +227,7 @@ public final class V3EventClient {
             throw new V3ProtocolException(action + ": reply field 'header.reqid' is missing", status, retcode);
         }
         if (!reqid.equals(echoed.asText())) {
-            throw new V3ProtocolException(action + ": reply reqid does not match request reqid " + reqid,
+            throw new V3ProtocolException(action + ": reply reqid does not match the request's",
                     status, retcode);
         }
         JsonNode body = reply.get("body");
