@@ -1,5 +1,6 @@
 package io.accessbridge.v3;
 
+import io.accessbridge.testing.SteppingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,25 +44,6 @@ class V3PollerTest {
     private final List<CanonicalEvent> published = new CopyOnWriteArrayList<>();
     private final V3Poller.Publisher memory = events -> events.forEach(e -> published.add(e.event()));
 
-    /** A device clock that moves one second per reading, so no two events share a timestamp. */
-    static final class SteppingClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2024-05-01T08:00:00Z").toEpochMilli());
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.getAndAdd(1000));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @BeforeAll
     static void client() {
@@ -82,7 +63,7 @@ class V3PollerTest {
     }
 
     private V3EventClient start(V3DeviceSimulator.Builder b) throws Exception {
-        sim = b.deviceId(DEVICE).clock(new SteppingClock()).start();
+        sim = b.deviceId(DEVICE).clock(new SteppingClock(Instant.parse("2024-05-01T08:00:00Z"))).start();
         return new V3EventClient(http, sim.baseUri(), sim.apiVersion(), sim.token(), null);
     }
 
