@@ -49,6 +49,10 @@ public final class V1PushBenchmark implements Callable<Integer> {
     @Option(names = "--bridge-heap", description = "Maximum heap of the bridge process (default: ${DEFAULT-VALUE}).")
     String heap = "1g";
 
+    @Option(names = "--bridge-java-option", description = "Extra JVM option of the bridge process, e.g."
+            + " -XX:StartFlightRecording=filename=bridge.jfr (repeatable).")
+    List<String> bridgeJavaOptions = new ArrayList<>();
+
     @Option(names = "--warmup", description = "Records per device sent before measuring (default: ${DEFAULT-VALUE}).")
     int warmup = 50;
 
@@ -86,8 +90,9 @@ public final class V1PushBenchmark implements Callable<Integer> {
         settings.put("bridge.broker.data-dir", dir.resolve("broker").toString());
         settings.put("bridge.images.dir", dir.resolve("images").toString());
         settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
-        try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"),
-                List.of("-Xmx" + heap, "-XX:+UseG1GC"))) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+        jvm.addAll(bridgeJavaOptions);
+        try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm)) {
             String pushBase = bridge.baseUrl() + "/v1/events";
             long acknowledged;
             double seconds;

@@ -12,7 +12,8 @@ import java.util.List;
  * @param host              bind address of the embedded broker's acceptor ({@code bridge.broker.host}, default 127.0.0.1)
  * @param port              port of the embedded broker's acceptor for CORE, AMQP, STOMP and MQTT ({@code bridge.broker.port}, default 61616)
  * @param dataDir           journal, bindings, paging and large-message directories ({@code bridge.broker.data-dir}, default data/broker)
- * @param url               broker URL of the bridge's own client: {@code bridge.broker.url} when set (external broker), else the embedded acceptor
+ * @param url               broker URL of the bridge's own client: {@code bridge.broker.url} when set (external broker), else the
+ *                          embedded broker's in-VM acceptor {@code vm://<port>} (no TCP between the bridge and its own broker)
  * @param user              broker user, if the broker needs one ({@code bridge.broker.user})
  * @param password          broker password ({@code bridge.broker.password})
  * @param sendTimeoutMs     how long a publish waits for the broker to confirm that it stored an event ({@code bridge.broker.send-timeout-ms}, default 5000)
@@ -33,6 +34,11 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
     public record QueueSpec(String name, String filter) {
     }
 
+    /** The in-VM URL of an embedded broker whose acceptor listens on {@code port} (one in-VM server id per broker in a JVM). */
+    public static String inVmUrl(int port) {
+        return "vm://" + port;
+    }
+
     /** Reads the settings. */
     public static BrokerSettings from(BridgeProperties p) {
         String host = p.string("bridge.broker.host", "127.0.0.1");
@@ -50,7 +56,7 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 external.isEmpty(),
                 host, port,
                 Path.of(p.string("bridge.broker.data-dir", "data/broker")),
-                external.orElse("tcp://" + host + ":" + port),
+                external.orElse(inVmUrl(port)),
                 p.optional("bridge.broker.user").orElse(null),
                 p.optional("bridge.broker.password").orElse(null),
                 p.longValue("bridge.broker.send-timeout-ms", 5000),

@@ -50,6 +50,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         config.addAcceptorConfiguration("multi-protocol", "tcp://" + settings.host() + ":" + settings.port()
                 + "?protocols=CORE,AMQP,STOMP,MQTT;tcpSendBufferSize=1048576;tcpReceiveBufferSize=1048576"
                 + ";useEpoll=true;amqpCredits=1000;amqpLowCredits=300;amqpDuplicateDetection=true");
+        config.addAcceptorConfiguration("in-vm", BrokerSettings.inVmUrl(settings.port()));
         AddressSettings events = new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(settings.deadLetterAddress()))
                 .setExpiryAddress(SimpleString.of(settings.deadLetterAddress()))
