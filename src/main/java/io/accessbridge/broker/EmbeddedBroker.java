@@ -37,6 +37,8 @@ public final class EmbeddedBroker extends ServiceSupport {
         config.setPersistenceEnabled(true);
         config.setJournalType(JournalType.valueOf(settings.journalType()));
         config.setJournalDirectory(dir + "/journal");
+        config.setJournalBufferTimeout_NIO(settings.journalBufferTimeoutNanos());
+        config.setJournalBufferTimeout_AIO(settings.journalBufferTimeoutNanos());
         config.setBindingsDirectory(dir + "/bindings");
         config.setPagingDirectory(dir + "/paging");
         config.setLargeMessagesDirectory(dir + "/large-messages");

@@ -34,7 +34,8 @@ class ExternalBrokerOutageIT {
         String url = "tcp://127.0.0.1:" + port;
         BrokerSettings external = new BrokerSettings(true, "127.0.0.1", port, data.resolve("external-broker"), url,
                 null, null, 5000, 500_000, 4, "access.events",
-                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine", "ASYNCIO");
+                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine", "ASYNCIO",
+                100_000);
         EmbeddedBroker broker = new EmbeddedBroker(external);
         broker.start();
         try (RunningBridge bridge = RunningBridge.start(data.resolve("bridge"), Map.of(
