@@ -1,7 +1,7 @@
 package io.accessbridge;
 
 import io.accessbridge.config.BeanConfiguration;
-import io.accessbridge.broker.BatchPublisher;
+import io.accessbridge.broker.EventPublisher;
 import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.BrokerTopology;
 import io.accessbridge.broker.EmbeddedBroker;
@@ -11,6 +11,7 @@ import io.accessbridge.checkpoint.FileCheckpointStore;
 import io.accessbridge.checkpoint.InMemoryCheckpointStore;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
+import io.accessbridge.ingest.EventPublishStep;
 import io.accessbridge.ingest.CanonicalMessage;
 import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
@@ -201,10 +202,16 @@ public class BridgeConfiguration extends BeanConfiguration {
         return once("canonicalMessage", () -> new CanonicalMessage(imageStore()));
     }
 
-    /** Publishes batches of events and returns once the broker stored all of them (v3 pages; reusable). */
-    @BindToRegistry("batchPublisher")
-    public BatchPublisher batchPublisher() {
-        return once("batchPublisher", () -> new BatchPublisher(brokerSettings(), canonicalMessage()));
+    /** Publishes events and returns once the broker stored them: every ingest route's publish step and the v3 pages. */
+    @BindToRegistry("eventPublisher")
+    public EventPublisher eventPublisher() {
+        return once("eventPublisher", () -> new EventPublisher(brokerSettings(), canonicalMessage()));
+    }
+
+    /** The broker step of route {@code publish-canonical-event}. */
+    @BindToRegistry("eventPublishStep")
+    public EventPublishStep eventPublishStep() {
+        return once("eventPublishStep", () -> new EventPublishStep(eventPublisher()));
     }
 
     /** Legacy v3.x settings ({@code bridge.v3.*}, {@code bridge.checkpoint.*}). */
@@ -260,7 +267,7 @@ public class BridgeConfiguration extends BeanConfiguration {
     @BindToRegistry("v3Pollers")
     public V3Pollers v3Pollers() {
         return once("v3Pollers", () -> new V3Pollers(getCamelContext(), deviceInventory(), v3Settings(), checkpointStore(),
-                batchPublisher(), v3PollScheduler(), deviceStatus(), System.getenv(), Clock.systemUTC()));
+                eventPublisher(), v3PollScheduler(), deviceStatus(), System.getenv(), Clock.systemUTC()));
     }
 
     /** v3 event-report: protocol step of route {@code ingest-v3-report}. */
@@ -297,7 +304,9 @@ public class BridgeConfiguration extends BeanConfiguration {
         camelContext.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
+                // after the routes: no ingest route publishes any more
                 pollers.close();
+                eventPublisher().close();
             }
         }, true, true);
         camelContext.addStartupListener(new StartupListener() {

@@ -11,7 +11,7 @@ import org.apache.camel.Message;
  * Turns a normalised event into the broker message of one canonical event: the CloudEvent JSON as
  * body, the selector properties as headers, nothing else (no HTTP header of the device leaks
  * onto the broker). Stores the snapshot first when the normaliser produced one. Every publisher
- * (the {@code direct:publish} route, {@link io.accessbridge.broker.BatchPublisher}) writes what
+ * (the {@code direct:publish} route, {@link io.accessbridge.broker.EventPublisher}) writes what
  * {@link #parts} returns, so an event looks the same on the broker whichever way it came.
  */
 public final class CanonicalMessage {

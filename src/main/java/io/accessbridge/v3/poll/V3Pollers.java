@@ -1,7 +1,7 @@
 package io.accessbridge.v3.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.accessbridge.broker.BatchPublisher;
+import io.accessbridge.broker.EventPublisher;
 import io.accessbridge.checkpoint.CheckpointStore;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The v3 devices of the inventory at run time (bean {@code v3Pollers}): the steps of the device
  * poll routes ({@link #poll}, {@link #failed}) and of the {@code event-report} route
- * ({@link #reported}). Fetched pages go to the broker through the {@link BatchPublisher}; events the
+ * ({@link #reported}). Fetched pages go to the broker through the {@link EventPublisher}; events the
  * normaliser rejects go to {@code direct:quarantine} with channel {@code v3-fetch}.
  */
 public final class V3Pollers implements AutoCloseable {
@@ -45,7 +45,7 @@ public final class V3Pollers implements AutoCloseable {
 
     private final CamelContext context;
     private final V3Settings settings;
-    private final BatchPublisher publisher;
+    private final EventPublisher publisher;
     private final V3PollScheduler scheduler;
     private final HttpClient http;
     private final Map<String, V3DevicePoller> devices = new LinkedHashMap<>();
@@ -64,7 +64,7 @@ public final class V3Pollers implements AutoCloseable {
      * @param clock       the bridge clock
      */
     public V3Pollers(CamelContext context, DeviceInventory inventory, V3Settings settings, CheckpointStore store,
-                     BatchPublisher publisher, V3PollScheduler scheduler, DeviceStatusRegistry status,
+                     EventPublisher publisher, V3PollScheduler scheduler, DeviceStatusRegistry status,
                      Map<String, String> environment, Clock clock) {
         this.context = context;
         this.settings = settings;
@@ -130,7 +130,7 @@ public final class V3Pollers implements AutoCloseable {
         return device;
     }
 
-    /** Pages to the broker through the {@link BatchPublisher}, one ordered sequence per cycle. */
+    /** Pages to the broker through the {@link EventPublisher}, one ordered sequence per cycle. */
     private final class Publisher implements V3Poller.Publisher {
         @Override
         public void publish(List<NormalizedEvent> events) throws Exception {
@@ -140,11 +140,11 @@ public final class V3Pollers implements AutoCloseable {
 
         @Override
         public V3Poller.Pipeline pipeline() throws Exception {
-            BatchPublisher.Sequence sequence = publisher.sequence();
+            EventPublisher.Sequence sequence = publisher.sequence();
             return new V3Poller.Pipeline() {
                 @Override
                 public V3Poller.Confirmation send(List<NormalizedEvent> events) throws Exception {
-                    BatchPublisher.Confirmation confirmation = sequence.send(events);
+                    EventPublisher.Confirmation confirmation = sequence.send(events);
                     return () -> {
                         confirmation.await();
                         afterPublish();
@@ -192,7 +192,7 @@ public final class V3Pollers implements AutoCloseable {
     }
 
     /**
-     * Releases the publisher's connection; call after the poll and report routes stopped. (Not a
+     * Stops its producer template; call after the poll and report routes stopped. (Not a
      * Camel service: the bean component would stop it with the first route that calls it.)
      */
     @Override
@@ -207,6 +207,5 @@ public final class V3Pollers implements AutoCloseable {
                 template = null;
             }
         }
-        publisher.close();
     }
 }

@@ -17,63 +17,78 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a batch of canonical events to the events address and returns only when the broker
- * has stored every one of them: each event is sent persistently and asynchronously (JMS 2.0
- * {@link CompletionListener}), and {@link #publish} waits for all confirmations of the batch.
- * The broker confirms a persistent message once it is in its journal, and its journal syncs many
- * messages at once, so a batch costs about one disk sync instead of one per event.
+ * Publishes canonical events to the events address and returns only when the broker has stored
+ * them: the one way events reach the broker, for single events ({@link #publish(CanonicalMessage.Parts)},
+ * the {@code direct:publish} route of every push and WebSocket input) and for batches
+ * ({@link #publish(List)}, {@link #sequence()}, the v3 poller).
+ *
+ * <p>A batch is sent persistently and asynchronously (JMS 2.0 {@link CompletionListener}) and
+ * {@link #publish(List)} waits for all confirmations of the batch. The broker confirms a persistent
+ * message once it is in its journal, and its journal syncs many messages at once, so a batch costs
+ * about one disk sync instead of one per event. A single event is a blocking durable send.
  *
  * <p>Each message is what {@link CanonicalMessage#parts} makes of the event (same body, same
- * properties, duplicate id = event id), exactly as the {@code direct:publish} route sends it.
- * Sends are not transacted: a copy the broker has seen before (a page fetched again after a
- * crash) is dropped by its duplicate detection and still confirmed, so a batch that partly
- * reached the broker can simply be published again.
+ * properties, duplicate id = event id). Sends are not transacted: a copy the broker has seen
+ * before (a page fetched again after a crash) is dropped by its duplicate detection and still
+ * confirmed, so a batch that partly reached the broker can simply be published again.
  *
  * <p>{@link #sequence()} lets a caller send the next batch before it waits for the previous one
  * (the v3 poller fetches page n+1 while the broker stores page n); batches of one sequence are
  * stored in the order sent.
  *
- * <p>Thread-safe: concurrent callers get their own session. A broken connection is dropped and
- * a new one is made by the next call. Uses its own connection (not the pooled factory of the
- * routes), because asynchronous confirmations need a confirmation window on the client.
+ * <p>Thread-safe: concurrent callers get their own session (kept for reuse), spread over
+ * {@code bridge.broker.max-connections} connections. A broken connection is dropped with its
+ * sessions and a new one is made by the next call. Its connections are its own, not the pooled
+ * factory of the {@code jms} component: a session per send from a pool costs more than the send
+ * itself, and asynchronous confirmations need a confirmation window on the client.
  */
-public final class BatchPublisher implements AutoCloseable {
+public final class EventPublisher implements AutoCloseable {
 
     /** Client-side confirmation window, bytes: how much unconfirmed data a session may have in flight. */
     static final int CONFIRMATION_WINDOW = 1024 * 1024;
     /** Producer credits, bytes: a page of events is sent without waiting for the broker to grant more. */
     static final int PRODUCER_WINDOW = 1024 * 1024;
 
-    private static final Logger LOG = LoggerFactory.getLogger(BatchPublisher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
     private final ActiveMQConnectionFactory factory;
     private final String address;
     private final long timeoutMs;
     private final CanonicalMessage canonical;
-    private final Object connectionLock = new Object();
-    private Connection connection;
-    private volatile long generation;
+    private final Slot[] slots;
+    private final AtomicInteger nextSlot = new AtomicInteger();
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
+    /** One of the publisher's connections; a new generation starts each time it is replaced. */
+    private static final class Slot {
+        private Connection connection;
+        private volatile long generation;
+    }
+
     /** A session and producer of one connection generation. */
-    private record Lane(long generation, Session session, MessageProducer producer, Topic topic) {
+    private record Lane(Slot slot, long generation, Session session, MessageProducer producer, Topic topic) {
     }
 
     /**
      * @param settings  broker URL, credentials, events address and send timeout
      * @param canonical makes the body and properties of each message
      */
-    public BatchPublisher(BrokerSettings settings, CanonicalMessage canonical) {
+    public EventPublisher(BrokerSettings settings, CanonicalMessage canonical) {
         this.canonical = Objects.requireNonNull(canonical, "canonical");
         this.address = settings.eventsAddress();
         this.timeoutMs = settings.sendTimeoutMs();
+        this.slots = new Slot[Math.max(1, settings.maxConnections())];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot();
+        }
         this.factory = new ActiveMQConnectionFactory(settings.url());
         factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         factory.setProducerWindowSize(PRODUCER_WINDOW);
@@ -107,6 +122,36 @@ public final class BatchPublisher implements AutoCloseable {
     }
 
     /**
+     * Sends one canonical message (body and properties as {@link CanonicalMessage#parts} makes them)
+     * persistently and returns once the broker stored it: the publish step of the ingest routes.
+     *
+     * @throws JMSException when the broker refused it, could not be reached, or did not confirm within
+     *                      {@code bridge.broker.send-timeout-ms}; the message may or may not be stored
+     */
+    public void publish(CanonicalMessage.Parts parts) throws JMSException {
+        if (closed) {
+            throw new JMSException("publisher is closed");
+        }
+        Lane lane = borrow();
+        try {
+            lane.producer().send(lane.topic(), message(lane.session(), parts), DeliveryMode.PERSISTENT,
+                    Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
+        } catch (JMSException | RuntimeException e) {
+            discard(lane);
+            throw e;
+        }
+        idle.add(lane);
+    }
+
+    private static TextMessage message(Session session, CanonicalMessage.Parts parts) throws JMSException {
+        TextMessage message = session.createTextMessage(parts.body());
+        for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
+            message.setObjectProperty(h.getKey(), h.getValue());
+        }
+        return message;
+    }
+
+    /**
      * Opens a sequence: batches sent through it are sent on one session, so the broker stores them in
      * the order sent, and the caller may send the next batch (or do other work) before it waits for
      * the confirmation of the previous one. Not thread-safe; close it when done.
@@ -124,7 +169,7 @@ public final class BatchPublisher implements AutoCloseable {
         /**
          * Returns once every event of the batch is stored.
          *
-         * @throws JMSException as {@link BatchPublisher#publish}
+         * @throws JMSException as {@link EventPublisher#publish}
          */
         void await() throws JMSException, InterruptedException;
     }
@@ -171,12 +216,7 @@ public final class BatchPublisher implements AutoCloseable {
             int sent = 0;
             try {
                 for (NormalizedEvent event : events) {
-                    CanonicalMessage.Parts parts = canonical.parts(event);
-                    TextMessage message = lane.session().createTextMessage(parts.body());
-                    for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
-                        message.setObjectProperty(h.getKey(), h.getValue());
-                    }
-                    lane.producer().send(lane.topic(), message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                    lane.producer().send(lane.topic(), message(lane.session(), canonical.parts(event)), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
                             Message.DEFAULT_TIME_TO_LIVE, listener);
                     sent++;
                     if (failure.get() != null) {
@@ -231,43 +271,44 @@ public final class BatchPublisher implements AutoCloseable {
     private Lane borrow() throws JMSException {
         Lane lane;
         while ((lane = idle.poll()) != null) {
-            if (lane.generation() == generation) {
+            if (lane.generation() == lane.slot().generation) {
                 return lane;
             }
             closeQuietly(lane);
         }
-        synchronized (connectionLock) {
-            if (connection == null) {
+        Slot slot = slots[Math.floorMod(nextSlot.getAndIncrement(), slots.length)];
+        synchronized (slot) {
+            if (slot.connection == null) {
                 Connection c = factory.createConnection();
-                long gen = ++generation;
+                long gen = ++slot.generation;
                 c.setExceptionListener(e -> {
-                    LOG.warn("Broker connection of the batch publisher failed: {}", e.getMessage());
-                    dropConnection(gen);
+                    LOG.warn("Broker connection of the publisher failed: {}", e.getMessage());
+                    dropConnection(slot, gen);
                 });
                 c.start();
-                connection = c;
+                slot.connection = c;
             }
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session session = slot.connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(null);
-            return new Lane(generation, session, producer, session.createTopic(address));
+            return new Lane(slot, slot.generation, session, producer, session.createTopic(address));
         }
     }
 
-    /** A lane whose batch failed: its connection is suspect, so the connection is dropped with it. */
+    /** A lane whose send failed: its connection is suspect, so the connection is dropped with it. */
     private void discard(Lane lane) {
         closeQuietly(lane);
-        dropConnection(lane.generation());
+        dropConnection(lane.slot(), lane.generation());
     }
 
-    private void dropConnection(long gen) {
+    private static void dropConnection(Slot slot, long gen) {
         Connection c;
-        synchronized (connectionLock) {
-            if (connection == null || generation != gen) {
+        synchronized (slot) {
+            if (slot.connection == null || slot.generation != gen) {
                 return;
             }
-            c = connection;
-            connection = null;
-            generation++;
+            c = slot.connection;
+            slot.connection = null;
+            slot.generation++;
         }
         try {
             c.close();
@@ -292,14 +333,16 @@ public final class BatchPublisher implements AutoCloseable {
         while ((lane = idle.poll()) != null) {
             closeQuietly(lane);
         }
-        synchronized (connectionLock) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (JMSException | RuntimeException e) {
-                    LOG.debug("Closing the connection: {}", e.getMessage());
+        for (Slot slot : slots) {
+            synchronized (slot) {
+                if (slot.connection != null) {
+                    try {
+                        slot.connection.close();
+                    } catch (JMSException | RuntimeException e) {
+                        LOG.debug("Closing a connection: {}", e.getMessage());
+                    }
+                    slot.connection = null;
                 }
-                connection = null;
             }
         }
         factory.close();
