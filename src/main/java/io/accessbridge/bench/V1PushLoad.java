@@ -1,7 +1,6 @@
 package io.accessbridge.bench;
 
 import io.accessbridge.simulator.v1.V1LatencyRecorder;
-import io.accessbridge.simulator.v1.V1Record;
 import io.accessbridge.simulator.v1.V1RecordGenerator;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A lean load generator for the push benchmark: {@code devices} v1 devices, each with one record in
  * flight and re-sending until it gets {@code 200} with {@code code} 200 (the device behaviour that
  * matters for throughput), on a non-blocking Vert.x HTTP client, so that on a 2-core machine the
- * figures describe the bridge rather than the load generator. The full device simulator
+ * figures describe the bridge rather than the load generator. The records are generated before
+ * the clock starts. The full device simulator
  * ({@code simulate}) is the one to use for behaviour; this one is for speed.
  */
 public final class V1PushLoad {
@@ -50,6 +50,16 @@ public final class V1PushLoad {
     /** Pushes {@code perDevice} generated records from each of {@code devices} devices to {@code pushBase/<serial>}. */
     public static Result run(String pushBase, int devices, int perDevice, String serialPrefix, long seed)
             throws Exception {
+        List<List<Buffer>> records = new ArrayList<>();
+        for (int d = 1; d <= devices; d++) {
+            V1RecordGenerator generator = V1RecordGenerator.seeded(seed * 1_000_003L + d);
+            String serial = String.format(Locale.ROOT, "%s%06d", serialPrefix, d);
+            List<Buffer> own = new ArrayList<>(perDevice);
+            for (int i = 0; i < perDevice; i++) {
+                own.add(Buffer.buffer(generator.next(serial).json()));
+            }
+            records.add(own);
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         URI base = URI.create(pushBase);
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
@@ -61,12 +71,11 @@ public final class V1PushLoad {
         try {
             for (int d = 1; d <= devices; d++) {
                 String serial = String.format(Locale.ROOT, "%s%06d", serialPrefix, d);
-                V1RecordGenerator generator = V1RecordGenerator.seeded(seed * 1_000_003L + d);
                 V1LatencyRecorder recorder = new V1LatencyRecorder();
                 recorders.add(recorder);
                 CompletableFuture<Void> finished = new CompletableFuture<>();
                 done.add(finished);
-                new Device(http, base.getPath() + "/" + serial, serial, generator, perDevice, recorder, retries, finished)
+                new Device(http, base.getPath() + "/" + serial, records.get(d - 1), recorder, retries, finished)
                         .sendNext();
             }
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
@@ -82,33 +91,29 @@ public final class V1PushLoad {
     private static final class Device {
         private final HttpClient http;
         private final String path;
-        private final String serial;
-        private final V1RecordGenerator generator;
+        private final List<Buffer> records;
         private final V1LatencyRecorder recorder;
         private final AtomicLong retries;
         private final CompletableFuture<Void> finished;
-        private int remaining;
+        private int next;
         private Buffer current;
 
-        Device(HttpClient http, String path, String serial, V1RecordGenerator generator, int count,
-               V1LatencyRecorder recorder, AtomicLong retries, CompletableFuture<Void> finished) {
+        Device(HttpClient http, String path, List<Buffer> records, V1LatencyRecorder recorder, AtomicLong retries,
+               CompletableFuture<Void> finished) {
             this.http = http;
             this.path = path;
-            this.serial = serial;
-            this.generator = generator;
-            this.remaining = count;
+            this.records = records;
             this.recorder = recorder;
             this.retries = retries;
             this.finished = finished;
         }
 
         void sendNext() {
-            if (remaining == 0) {
+            if (next == records.size()) {
                 finished.complete(null);
                 return;
             }
-            V1Record record = generator.next(serial);
-            current = Buffer.buffer(record.json());
+            current = records.get(next++);
             send();
         }
 
@@ -121,7 +126,6 @@ public final class V1PushLoad {
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result()) {
                             recorder.record(System.nanoTime() - t);
-                            remaining--;
                             sendNext();
                         } else {
                             retries.incrementAndGet();

@@ -111,7 +111,7 @@ public final class V3EventClient {
 
     /** {@code event-info}: the seqnum range the device holds. */
     public V3EventInfo info() throws IOException, InterruptedException {
-        JsonNode body = call(ACTION_INFO, null);
+        JsonNode body = call(ACTION_INFO, null).body();
         try {
             long min = JsonFields.requiredInteger(body, "min");
             long max = JsonFields.requiredInteger(body, "max");
@@ -150,8 +150,8 @@ public final class V3EventClient {
         ObjectNode request = MAPPER.createObjectNode();
         request.put(startField, start);
         request.put("limit", limit);
-        JsonNode body = call(ACTION_FETCH, request);
-        JsonNode events = body.get("events");
+        Reply reply = call(ACTION_FETCH, request);
+        JsonNode events = reply.body().get("events");
         if (events == null || events.isNull()) {
             throw new V3ProtocolException(ACTION_FETCH + ": body field 'events' is required", 200, 0);
         }
@@ -162,7 +162,7 @@ public final class V3EventClient {
         for (int i = 0; i < events.size(); i++) {
             JsonNode event = events.get(i);
             if (!event.isObject()) {
-                throw new V3ProtocolException(ACTION_FETCH + ": events[" + i + "] must be an object", 200, 0);
+                throw new V3UnreadableReplyException(ACTION_FETCH + ": events[" + i + "] must be an object", reply.raw());
             }
             try {
                 long seqnum = JsonFields.requiredInteger(event, "seqnum");
@@ -171,15 +171,19 @@ public final class V3EventClient {
                 }
                 result.add(new V3Event(seqnum, event));
             } catch (InvalidEventException e) {
-                throw new V3ProtocolException(ACTION_FETCH + ": events[" + i + "] " + e.getMessage(), 200, 0);
+                throw new V3UnreadableReplyException(ACTION_FETCH + ": events[" + i + "] " + e.getMessage(), reply.raw());
             }
         }
         result.sort(Comparator.comparingLong(V3Event::seqnum));
         return List.copyOf(result);
     }
 
+    /** A reply's {@code body} and the whole reply as received. */
+    private record Reply(JsonNode body, byte[] raw) {
+    }
+
     /** Posts one action and returns the reply's {@code body} after every envelope check. */
-    private JsonNode call(String action, ObjectNode requestBody) throws IOException, InterruptedException {
+    private Reply call(String action, ObjectNode requestBody) throws IOException, InterruptedException {
         String reqid = Long.toString(reqids.incrementAndGet());
         ObjectNode request = MAPPER.createObjectNode();
         request.put("action", action);
@@ -204,7 +208,11 @@ public final class V3EventClient {
             reply = MAPPER.readTree(response.body());
         } catch (JsonProcessingException e) {
             // the parser's message quotes the input, which may hold personal data: not used
-            throw new V3ProtocolException(action + ": reply is not well-formed JSON", status, null);
+            String problem = action + ": reply is not well-formed JSON";
+            if (ACTION_FETCH.equals(action)) {
+                throw new V3UnreadableReplyException(problem, response.body());
+            }
+            throw new V3ProtocolException(problem, status, null);
         }
         if (reply == null || !reply.isObject()) {
             throw new V3ProtocolException(action + ": reply is not a JSON object", status, null);
@@ -237,7 +245,7 @@ public final class V3EventClient {
         if (!body.isObject()) {
             throw new V3ProtocolException(action + ": reply field 'body' must be an object", status, retcode);
         }
-        return body;
+        return new Reply(body, response.body());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.accessbridge.v3;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.accessbridge.canonical.Timestamps;
 import io.accessbridge.checkpoint.Checkpoint;
 import io.accessbridge.checkpoint.CheckpointStore;
@@ -7,6 +8,7 @@ import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.JsonFields;
 import io.accessbridge.ingest.NormalizedEvent;
 import io.accessbridge.ingest.SourceContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,12 +34,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events the normaliser rejects are handed to the {@link Rejects} callback (the bridge puts them
  * on the quarantine queue) before the checkpoint passes them, counted in {@link Result#invalid()},
- * and reading goes on, so that one bad record cannot stall a device. Not thread-safe: run one cycle
+ * and reading goes on, so that one bad record cannot stall a device. An {@code event-fetch} page the
+ * bridge cannot read at all ({@link V3UnreadableReplyException}, e.g. a number longer than the JSON
+ * reader allows) is read again one event at a time; a one-event reply that is still unreadable in
+ * {@value #UNREADABLE_ATTEMPTS} cycles in a row is handed to {@link Rejects#rejectUnreadable} as
+ * received, and the checkpoint passes that seqnum. Not thread-safe: run one cycle
  * per device at a time.
  */
 public final class V3Poller {
 
     private static final Logger LOG = LoggerFactory.getLogger(V3Poller.class);
+    /** Cycles in a row a one-event reply must be unreadable before it is quarantined and passed. */
+    static final int UNREADABLE_ATTEMPTS = 3;
 
     /** Receives normalised events; returns only once they are durably stored (e.g. committed to the broker). */
     @FunctionalInterface
@@ -94,6 +102,18 @@ public final class V3Poller {
          * @param reason why it was rejected, safe to log (names the field, never its value)
          */
         void reject(V3Event event, String reason) throws Exception;
+
+        /**
+         * Keeps the reply to a one-event {@code event-fetch} at {@code seqnum} that could not be read
+         * at all. Default: kept as a JSON string in place of the event, through {@link #reject}.
+         *
+         * @param seqnum the seqnum asked for
+         * @param reply  the reply body as received
+         * @param reason why it could not be read, safe to log
+         */
+        default void rejectUnreadable(long seqnum, byte[] reply, String reason) throws Exception {
+            reject(new V3Event(seqnum, TextNode.valueOf(new String(reply, StandardCharsets.UTF_8))), reason);
+        }
 
         /** Only logs the seqnum and the reason (tests; the bridge quarantines). */
         Rejects LOG_ONLY = (event, reason) -> LOG.warn("skipping event {}: {}", event.seqnum(), reason);
@@ -175,6 +195,11 @@ public final class V3Poller {
     private final Options options;
     private final Clock clock;
     private final String deviceId;
+    /** Read one event at a time up to this seqnum (a page there was unreadable). */
+    private long isolateThrough = -1;
+    /** The seqnum whose one-event reply was unreadable, and in how many cycles in a row. */
+    private long unreadableSeqnum = -1;
+    private int unreadableAttempts;
 
     /**
      * @param client    the device's client
@@ -257,7 +282,23 @@ public final class V3Poller {
             pipeline = publisher.pipeline();
             try {
                 while (next <= info.max() && pages < options.maxPages()) {
-                    List<V3Event> page = client.fetch(verify ? next - 1 : next, options.limit());
+                    boolean isolating = next <= isolateThrough;
+                    int limit = !isolating ? options.limit() : verify ? 2 : 1;
+                    List<V3Event> page;
+                    try {
+                        page = client.fetch(verify ? next - 1 : next, limit);
+                    } catch (V3UnreadableReplyException unreadable) {
+                        pages++;
+                        if (!isolating && options.limit() > 1) {
+                            isolateThrough = next + options.limit() - 1;
+                            LOG.warn("device {}: event-fetch page from {} unreadable ({}); reading it one event at a time",
+                                    deviceId, next, unreadable.getMessage());
+                            continue;
+                        }
+                        next = passUnreadable(next, info, unreadable);
+                        verify = false;
+                        continue;
+                    }
                     pages++;
                     if (verify) {
                         verify = false;
@@ -302,6 +343,32 @@ public final class V3Poller {
         /** A page sent to the publisher whose checkpoint waits for the confirmation. */
         private record PendingPage(Confirmation confirmation, int size, List<V3Event> rejected, List<String> reasons,
                                    Checkpoint checkpoint) {
+        }
+
+        /**
+         * A one-event reply at {@code seqnum} could not be read: the cycle ends with the error until it
+         * has failed {@value #UNREADABLE_ATTEMPTS} cycles in a row; then the reply is kept through
+         * {@link Rejects#rejectUnreadable} and the checkpoint passes the seqnum.
+         *
+         * @return the seqnum to read next
+         */
+        private long passUnreadable(long seqnum, V3EventInfo info, V3UnreadableReplyException unreadable)
+                throws Exception {
+            unreadableAttempts = seqnum == unreadableSeqnum ? unreadableAttempts + 1 : 1;
+            unreadableSeqnum = seqnum;
+            if (unreadableAttempts < UNREADABLE_ATTEMPTS) {
+                throw unreadable;
+            }
+            completePending();
+            LOG.warn("device {}: event {} unreadable in {} cycles in a row ({}); quarantined and passed", deviceId,
+                    seqnum, unreadableAttempts, unreadable.getMessage());
+            rejects.rejectUnreadable(seqnum, unreadable.reply(), unreadable.getMessage());
+            invalid++;
+            cp = new Checkpoint(seqnum, null, info.min(), info.max(), cp.epoch(), now());
+            store.save(deviceId, cp);
+            unreadableSeqnum = -1;
+            unreadableAttempts = 0;
+            return seqnum + 1;
         }
 
         /** Normalises and sends a page, then completes the page sent before it. */
@@ -383,6 +450,7 @@ public final class V3Poller {
 
         /** Starts the next epoch; the events seen but not read before the reset are published as lost. */
         private void resetTo(V3EventInfo info) throws Exception {
+            isolateThrough = -1;
             LOG.warn("device {}: reset detected (checkpoint {} of max {}, device now {}..{}), epoch {}", deviceId,
                     cp.lastSeqnum(), cp.deviceMax(), info.min(), info.max(), cp.epoch() + 1);
             if (cp.deviceMax() > cp.lastSeqnum()) {

@@ -16,6 +16,8 @@ import io.accessbridge.simulator.v3.V3DeviceSimulator;
 import io.accessbridge.v3.V3Poller.Options;
 import io.accessbridge.v3.V3Poller.Result;
 import io.accessbridge.v3.V3Poller.StartPosition;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -485,5 +487,51 @@ class V3PollerTest {
         List<Long> r = new ArrayList<>(a);
         r.addAll(b);
         return r;
+    }
+
+    @Test
+    void anUnreadableEventIsIsolatedQuarantinedAsReceivedAndPassedWithoutStallingTheDevice() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder());
+        sim.addEvents(49);
+        ObjectNode bad = sim.events().get(0).deepCopy();
+        bad.put("temperature", new BigInteger("7".repeat(1_500)));
+        long badSeqnum = sim.addRawEvent(bad);
+        sim.addEvents(150);
+        List<Long> unreadable = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        V3Poller.Rejects rejects = new V3Poller.Rejects() {
+            @Override
+            public void reject(V3Event event, String reason) {
+                throw new AssertionError("no event is invalid here: " + event);
+            }
+
+            @Override
+            public void rejectUnreadable(long seqnum, byte[] reply, String reason) {
+                unreadable.add(seqnum);
+                kept.add(new String(reply, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+        V3Poller poller = new V3Poller(client, store, memory, rejects, CTX, Options.DEFAULTS, BRIDGE_CLOCK);
+
+        int failedCycles = 0;
+        Result last = null;
+        for (int cycle = 0; cycle < 20 && (last == null || !last.caughtUp()); cycle++) {
+            try {
+                last = poller.poll();
+            } catch (V3UnreadableReplyException e) {
+                failedCycles++;
+            }
+        }
+
+        assertThat(last).isNotNull();
+        assertThat(last.caughtUp()).isTrue();
+        assertThat(failedCycles).as("cycles that ended on the unreadable event before it was passed")
+                .isEqualTo(V3Poller.UNREADABLE_ATTEMPTS - 1);
+        assertThat(unreadable).containsExactly(badSeqnum);
+        assertThat(kept.get(0)).contains("7".repeat(1_500));
+        List<Long> expected = range(1, 200);
+        expected.remove(Long.valueOf(badSeqnum));
+        assertThat(publishedSeqnums()).isEqualTo(expected);
+        assertThat(store.load(DEVICE).orElseThrow().lastSeqnum()).isEqualTo(200);
     }
 }

@@ -1,6 +1,5 @@
 package io.accessbridge.v3.poll;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.accessbridge.broker.EventPublisher;
 import io.accessbridge.checkpoint.CheckpointStore;
 import io.accessbridge.ingest.IngestProperties;
@@ -12,6 +11,7 @@ import io.accessbridge.inventory.DeviceConfig;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.status.DeviceStatusRegistry;
 import io.accessbridge.v3.V3EventClient;
+import io.accessbridge.v3.V3Event;
 import io.accessbridge.v3.V3Poller;
 import io.accessbridge.v3.V3Settings;
 import java.net.http.HttpClient;
@@ -75,8 +75,18 @@ public final class V3Pollers implements AutoCloseable {
         for (DeviceConfig d : v3) {
             String id = d.id();
             String remote = d.host().orElse(null);
-            devices.put(id, new V3DevicePoller(d, settings, http, store, new Publisher(),
-                    (event, reason) -> quarantine(id, remote, event.seqnum(), event.json(), reason), status,
+            V3Poller.Rejects rejects = new V3Poller.Rejects() {
+                @Override
+                public void reject(V3Event event, String reason) throws Exception {
+                    quarantine(id, remote, event.seqnum(), VendorJson.MAPPER.writeValueAsBytes(event.json()), reason);
+                }
+
+                @Override
+                public void rejectUnreadable(long seqnum, byte[] reply, String reason) throws Exception {
+                    quarantine(id, remote, seqnum, reply, reason);
+                }
+            };
+            devices.put(id, new V3DevicePoller(d, settings, http, store, new Publisher(), rejects, status,
                     environment, clock, () -> scheduler.wake(id)));
         }
     }
@@ -168,10 +178,10 @@ public final class V3Pollers implements AutoCloseable {
         }
     }
 
-    private void quarantine(String deviceId, String remote, long seqnum, JsonNode json,
+    private void quarantine(String deviceId, String remote, long seqnum, byte[] raw,
                             String reason) throws Exception {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(RawInput.PROPERTY, VendorJson.MAPPER.writeValueAsBytes(json));
+        exchange.setProperty(RawInput.PROPERTY, raw);
         exchange.setProperty(RawInput.CHANNEL, V3DevicePoller.FETCH_CHANNEL);
         exchange.setProperty(IngestProperties.DEVICE_ID, deviceId);
         if (remote != null) {
