@@ -2,11 +2,15 @@ package io.accessbridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * The raw body a device sent, kept on the exchange from the moment it arrives so that a
@@ -24,13 +28,33 @@ public final class RawInput {
 
     /** Keeps the current body as the raw input and returns it. */
     public static byte[] capture(Exchange exchange, String channel) {
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
-        if (raw == null) {
-            raw = new byte[0];
-        }
+        byte[] raw = bytes(exchange.getMessage());
         exchange.setProperty(PROPERTY, raw);
         exchange.setProperty(CHANNEL, channel);
         return raw;
+    }
+
+    /**
+     * The body as bytes. A body the HTTP server hands over as a stream is read once, directly
+     * (Camel's stream-to-bytes converter costs two 8-16 KiB buffers per request), and the bytes
+     * become the body, so the body can still be read afterwards.
+     */
+    private static byte[] bytes(Message message) {
+        Object body = message.getBody();
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof InputStream in) {
+            try (in) {
+                byte[] raw = in.readAllBytes();
+                message.setBody(raw);
+                return raw;
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading the request body", e);
+            }
+        }
+        byte[] raw = message.getBody(byte[].class);
+        return raw == null ? new byte[0] : raw;
     }
 
     /** The raw input kept by {@link #capture}. */
