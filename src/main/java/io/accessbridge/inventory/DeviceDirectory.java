@@ -8,8 +8,12 @@ import java.util.Optional;
  */
 public interface DeviceDirectory {
 
-    /** What the inventory says about one device. */
-    record DeviceProfile(String id, String site, String door, String direction) {
+    /**
+     * What the inventory says about one device.
+     *
+     * @param channels which channels are on for it
+     */
+    record DeviceProfile(String id, String site, String door, String direction, DeviceConfig.Channels channels) {
     }
 
     /** The device with this inventory id. */

@@ -54,6 +54,6 @@ public final class DeviceInventory implements DeviceDirectory {
     }
 
     private static DeviceProfile profile(DeviceConfig d) {
-        return new DeviceProfile(d.id(), d.site(), d.door(), d.direction());
+        return new DeviceProfile(d.id(), d.site(), d.door(), d.direction(), d.channels());
     }
 }

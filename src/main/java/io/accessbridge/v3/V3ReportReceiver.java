@@ -67,7 +67,12 @@ public final class V3ReportReceiver {
         if (body == null || !body.isObject()) {
             throw new InvalidEventException("field 'body' must be an object with the event");
         }
-        SourceContext ctx = context(body, remote);
+        Optional<DeviceProfile> profile = profile(body, remote);
+        if (profile.isPresent() && !profile.get().channels().report()) {
+            throw new ReportChannelOffException(profile.get().id());
+        }
+        SourceContext ctx = profile.map(p -> SourceContext.of(CHANNEL, remote)
+                .withDevice(p.id(), p.site(), p.door(), p.direction())).orElse(SourceContext.of(CHANNEL, remote));
         if (ctx.deviceId() != null) {
             exchange.setProperty(IngestProperties.DEVICE_ID, ctx.deviceId());
         }
@@ -78,14 +83,33 @@ public final class V3ReportReceiver {
         canonicalMessage.apply(exchange.getMessage(), normalized);
     }
 
-    private SourceContext context(JsonNode body, String remote) {
-        SourceContext ctx = SourceContext.of(CHANNEL, remote);
+    private Optional<DeviceProfile> profile(JsonNode body, String remote) {
         String deviceId = JsonFields.text(body, "device-id");
         Optional<DeviceProfile> profile = deviceId == null ? Optional.empty() : devices.byId(deviceId);
         if (profile.isEmpty() && remote != null) {
             profile = devices.byAddress(remote);
         }
-        return profile.map(p -> ctx.withDevice(p.id(), p.site(), p.door(), p.direction())).orElse(ctx);
+        return profile;
+    }
+
+    /**
+     * An {@code event-report} from a device whose inventory entry has {@code channels.report: false}:
+     * answered 403, not stored and not quarantined (it is not bad input; the poller reads the event).
+     */
+    public static final class ReportChannelOffException extends RuntimeException {
+
+        private final String deviceId;
+
+        /** For the device with this inventory id. */
+        public ReportChannelOffException(String deviceId) {
+            super("event-report is off for device " + deviceId + " (channels.report: false)");
+            this.deviceId = deviceId;
+        }
+
+        /** The device's inventory id. */
+        public String deviceId() {
+            return deviceId;
+        }
     }
 
     /** Input whose content type is not JSON; answered 415. */

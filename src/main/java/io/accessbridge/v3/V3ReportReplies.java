@@ -1,11 +1,13 @@
 package io.accessbridge.v3;
 
-import io.accessbridge.ingest.HttpInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accessbridge.ingest.HttpInput;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -15,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * The answers of the {@code event-report} receiver, in the envelope of spec 004:
  * {@code {"retcode":0,"header":{"reqid":<as sent>}}} once the event is stored; otherwise
  * {@code retcode} equals the HTTP status and {@code msg} says what went wrong: 400 (not a valid
- * event-report), 415 (not JSON), 503 (not stored; a v3 device does not re-send, the poller fetches
+ * event-report), 415 (not JSON), 403 (the device's report channel is off), 503 (not stored; a v3 device does not re-send, the poller fetches
  * the event with {@code event-fetch} instead).
  */
 public final class V3ReportReplies {
 
     private static final Logger LOG = LoggerFactory.getLogger(V3ReportReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Set<String> refusedDevices = ConcurrentHashMap.newKeySet();
 
     /** The stored event's answer. */
     public void accepted(Exchange exchange) {
@@ -34,6 +38,20 @@ public final class V3ReportReplies {
         int status = cause instanceof HttpInput.UnsupportedContentTypeException ? 415 : 400;
         String reason = cause instanceof InvalidEventException ? cause.getMessage() : "invalid request";
         write(exchange, status, status, "invalid event-report: " + reason);
+    }
+
+    /**
+     * The answer to a device whose {@code event-report} channel is off: 403, nothing stored; the
+     * poller reads its events. Logged once per device.
+     */
+    public void refused(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String device = cause instanceof V3ReportReceiver.ReportChannelOffException off ? off.deviceId() : "?";
+        if (refusedDevices.add(device)) {
+            LOG.warn("event-report from device {} refused (channels.report: false in the inventory); its events are"
+                    + " read by polling", device);
+        }
+        write(exchange, 403, 403, "event-report is off for this device; the bridge reads its events with event-fetch");
     }
 
     /** The answer when the event could not be stored: 503; the poller will fetch it. */

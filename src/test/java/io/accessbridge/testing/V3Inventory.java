@@ -18,8 +18,14 @@ public final class V3Inventory {
      * @param pageSize     {@code v3.pageSize}
      * @param intervalMs   {@code v3.intervalMs}
      * @param firstContact {@code v3.firstContact}, e.g. {@code all}, {@code new}, {@code since:2024-01-01T00:00:00Z}
+     * @param reports      {@code channels.report}
      */
-    public record Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact) {
+    public record Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact, boolean reports) {
+
+        /** With {@code event-report} accepted (the default). */
+        public Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact) {
+            this(sim, pageSize, intervalMs, firstContact, true);
+        }
     }
 
     private V3Inventory() {
@@ -49,6 +55,9 @@ public final class V3Inventory {
                         .append("    v3: {apiVersion: ").append(sim.apiVersion()).append(", pageSize: ").append(e.pageSize())
                         .append(", intervalMs: ").append(e.intervalMs()).append(", firstContact: '")
                         .append(e.firstContact()).append("'}\n");
+                if (!e.reports()) {
+                    yaml.append("    channels: {report: false}\n");
+                }
             }
             Path file = dir.resolve("devices.yaml");
             Files.writeString(file, yaml.toString(), StandardCharsets.UTF_8);

@@ -43,7 +43,9 @@ class V3ReportIT {
 
     @TempDir
     static Path data;
+    private static final String SILENT = "gate-4";
     private V3DeviceSimulator sim;
+    private V3DeviceSimulator silent;
     private RunningBridge bridge;
     private V3Bridge v3;
     private EventCollector all;
@@ -56,7 +58,10 @@ class V3ReportIT {
                 .start();
         sim.addEvents(10);
         // a long interval: anything fetched after the first poll was fetched because of an event-report
-        Path inventory = V3Inventory.write(data.resolve("config"), List.of(sim), 100, 600_000, "all");
+        silent = V3DeviceSimulator.builder().deviceId(SILENT).start();
+        Path inventory = V3Inventory.write(data.resolve("config"), List.of(
+                new V3Inventory.Entry(sim, 100, 600_000, "all"),
+                new V3Inventory.Entry(silent, 100, 600_000, "all", false)));
         bridge = RunningBridge.start(data, Map.of("bridge.devices.file", inventory.toString(),
                 "bridge.v3.backoff.initial-ms", "100", "bridge.v3.backoff.max-ms", "500",
                 "bridge.broker.send-timeout-ms", "1000"));
@@ -73,6 +78,7 @@ class V3ReportIT {
         quarantine.close();
         bridge.close();
         sim.close();
+        silent.close();
     }
 
     private String reportUrl() {
@@ -83,6 +89,26 @@ class V3ReportIT {
         return http.send(HttpRequest.newBuilder(URI.create(reportUrl())).header("Content-Type", contentType)
                 .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(0)
+    void reportOfADeviceWhoseReportChannelIsOffIsRefusedWith403AndNotStored() throws Exception {
+        long quarantined = quarantine.total();
+        String report = "{\"action\":\"event-report\",\"header\":{\"reqid\":\"r-9\"},\"body\":{\"device-id\":\""
+                + SILENT + "\",\"seqnum\":1,\"timestamp\":1714550400,\"type\":\"face\",\"result\":0}}";
+
+        HttpResponse<String> r = post(report, "application/json");
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        JsonNode reply = MAPPER.readTree(r.body());
+        assertThat(reply.get("retcode").asInt()).isEqualTo(403);
+        assertThat(reply.at("/header/reqid").asText()).isEqualTo("r-9");
+        assertThat(reply.get("msg").asText()).contains("event-report is off");
+        Thread.sleep(500);
+        assertThat(all.messages()).noneMatch(m -> SILENT.equals(EventCollector.property(m, "deviceId"))
+                && "v3-report".equals(EventCollector.property(m, "channel")));
+        assertThat(quarantine.total()).as("not bad input: nothing quarantined").isEqualTo(quarantined);
     }
 
     @Test
