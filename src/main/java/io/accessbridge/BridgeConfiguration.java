@@ -12,6 +12,7 @@ import io.accessbridge.checkpoint.InMemoryCheckpointStore;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
@@ -186,7 +187,14 @@ public class BridgeConfiguration extends BeanConfiguration {
     /** Keeps two copies of one event from being sent to the broker at the same moment. */
     @BindToRegistry("publishOnce")
     public PublishOncePolicy publishOnce() {
-        return once("publishOnce", PublishOncePolicy::new);
+        return once("publishOnce", () -> new PublishOncePolicy(inFlightIds()));
+    }
+
+    /** The ids being sent right now, shared by the publish route and the v3 batch publisher (see {@link InFlightIds}). */
+    @BindToRegistry("inFlightIds")
+    public InFlightIds inFlightIds() {
+        return once("inFlightIds", () -> new InFlightIds(
+                java.time.Duration.ofMillis(2 * brokerSettings().sendTimeoutMs() + 1000)));
     }
 
     /** Builds quarantine messages from rejected input. */
@@ -204,7 +212,7 @@ public class BridgeConfiguration extends BeanConfiguration {
     /** Publishes batches of events and returns once the broker stored all of them (v3 pages; reusable). */
     @BindToRegistry("batchPublisher")
     public BatchPublisher batchPublisher() {
-        return once("batchPublisher", () -> new BatchPublisher(brokerSettings(), canonicalMessage()));
+        return once("batchPublisher", () -> new BatchPublisher(brokerSettings(), canonicalMessage(), inFlightIds()));
     }
 
     /** Legacy v3.x settings ({@code bridge.v3.*}, {@code bridge.checkpoint.*}). */

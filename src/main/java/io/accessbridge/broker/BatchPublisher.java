@@ -1,6 +1,7 @@
 package io.accessbridge.broker;
 
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.NormalizedEvent;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
@@ -11,6 +12,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * (the v3 poller fetches page n+1 while the broker stores page n); batches of one sequence are
  * stored in the order sent.
  *
+ * <p>Each event's id is {@linkplain InFlightIds#claim claimed} before it is sent and released when the
+ * broker confirmed or refused it, in the {@link InFlightIds} the {@code direct:publish} route shares: a copy
+ * of the same event sent there at the same moment (the device's {@code event-report} of an event being
+ * fetched) waits for this one, or this one for it, and the broker drops the second.
+ *
  * <p>Thread-safe: concurrent callers get their own session. A broken connection is dropped and
  * a new one is made by the next call. Uses its own connection (not the pooled factory of the
  * routes), because asynchronous confirmations need a confirmation window on the client.
@@ -56,6 +63,7 @@ public final class BatchPublisher implements AutoCloseable {
     private final String address;
     private final long timeoutMs;
     private final CanonicalMessage canonical;
+    private final InFlightIds inFlight;
     private final Object connectionLock = new Object();
     private Connection connection;
     private volatile long generation;
@@ -69,9 +77,11 @@ public final class BatchPublisher implements AutoCloseable {
     /**
      * @param settings  broker URL, credentials, events address and send timeout
      * @param canonical makes the body and properties of each message
+     * @param inFlight  the ids being sent now, shared with the bridge's other publishers
      */
-    public BatchPublisher(BrokerSettings settings, CanonicalMessage canonical) {
+    public BatchPublisher(BrokerSettings settings, CanonicalMessage canonical, InFlightIds inFlight) {
         this.canonical = Objects.requireNonNull(canonical, "canonical");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.address = settings.eventsAddress();
         this.timeoutMs = settings.sendTimeoutMs();
         this.factory = new ActiveMQConnectionFactory(settings.url());
@@ -133,6 +143,7 @@ public final class BatchPublisher implements AutoCloseable {
     public final class Sequence implements AutoCloseable {
 
         private final Lane lane;
+        private final List<InFlightIds.Claim> claims = new ArrayList<>();
         private int unconfirmed;
         private boolean failed;
         private boolean released;
@@ -169,15 +180,19 @@ public final class BatchPublisher implements AutoCloseable {
             };
             unconfirmed++;
             int sent = 0;
+            List<InFlightIds.Claim> batch = new ArrayList<>(events.size());
             try {
                 for (NormalizedEvent event : events) {
+                    InFlightIds.Claim claim = claim(event.event().id());
+                    batch.add(claim);
+                    claims.add(claim);
                     CanonicalMessage.Parts parts = canonical.parts(event);
                     TextMessage message = lane.session().createTextMessage(parts.body());
                     for (Map.Entry<String, Object> h : parts.headers().entrySet()) {
                         message.setObjectProperty(h.getKey(), h.getValue());
                     }
                     lane.producer().send(lane.topic(), message, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
-                            Message.DEFAULT_TIME_TO_LIVE, listener);
+                            Message.DEFAULT_TIME_TO_LIVE, releasing(claim, listener));
                     sent++;
                     if (failure.get() != null) {
                         break;
@@ -185,6 +200,7 @@ public final class BatchPublisher implements AutoCloseable {
                 }
             } catch (JMSException | RuntimeException e) {
                 failed = true;
+                batch.forEach(InFlightIds.Claim::release);
                 throw e;
             }
             int size = events.size();
@@ -209,8 +225,23 @@ public final class BatchPublisher implements AutoCloseable {
                 } catch (JMSException | InterruptedException | RuntimeException e) {
                     failed = true;
                     throw e;
+                } finally {
+                    // confirmed, refused or given up: no copy of these events is being sent any more by this batch
+                    batch.forEach(InFlightIds.Claim::release);
                 }
             };
+        }
+
+        /** Claims an event id, waiting for a copy another publisher is sending. */
+        private InFlightIds.Claim claim(String id) throws JMSException {
+            try {
+                return inFlight.claim(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("interrupted while another copy of an event was being sent");
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new JMSException(e.getMessage());
+            }
         }
 
         /** Gives the session back; a session with a failed or unconfirmed batch is closed with its connection. */
@@ -220,12 +251,30 @@ public final class BatchPublisher implements AutoCloseable {
                 return;
             }
             released = true;
+            claims.forEach(InFlightIds.Claim::release);
             if (failed || unconfirmed > 0) {
                 discard(lane);
             } else {
                 idle.add(lane);
             }
         }
+    }
+
+    /** Releases the claim of one message when the broker confirms or refuses it, then tells the batch. */
+    private static CompletionListener releasing(InFlightIds.Claim claim, CompletionListener batch) {
+        return new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                claim.release();
+                batch.onCompletion(message);
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                claim.release();
+                batch.onException(message, exception);
+            }
+        };
     }
 
     private Lane borrow() throws JMSException {
