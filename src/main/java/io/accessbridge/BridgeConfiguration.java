@@ -13,6 +13,7 @@ import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.EventPublishStep;
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
@@ -187,7 +188,14 @@ public class BridgeConfiguration extends BeanConfiguration {
     /** Keeps two copies of one event from being sent to the broker at the same moment. */
     @BindToRegistry("publishOnce")
     public PublishOncePolicy publishOnce() {
-        return once("publishOnce", PublishOncePolicy::new);
+        return once("publishOnce", () -> new PublishOncePolicy(inFlightIds()));
+    }
+
+    /** The ids being sent right now, shared by the publish route and the v3 batch publisher (see {@link InFlightIds}). */
+    @BindToRegistry("inFlightIds")
+    public InFlightIds inFlightIds() {
+        return once("inFlightIds", () -> new InFlightIds(
+                java.time.Duration.ofMillis(2 * brokerSettings().sendTimeoutMs() + 1000)));
     }
 
     /** Builds quarantine messages from rejected input. */
@@ -205,7 +213,7 @@ public class BridgeConfiguration extends BeanConfiguration {
     /** Publishes events and returns once the broker stored them: every ingest route's publish step and the v3 pages. */
     @BindToRegistry("eventPublisher")
     public EventPublisher eventPublisher() {
-        return once("eventPublisher", () -> new EventPublisher(brokerSettings(), canonicalMessage()));
+        return once("eventPublisher", () -> new EventPublisher(brokerSettings(), canonicalMessage(), inFlightIds()));
     }
 
     /** The broker step of route {@code publish-canonical-event}. */

@@ -1,6 +1,7 @@
 package io.accessbridge.broker;
 
 import io.accessbridge.ingest.CanonicalMessage;
+import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.NormalizedEvent;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
@@ -11,6 +12,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * (the v3 poller fetches page n+1 while the broker stores page n); batches of one sequence are
  * stored in the order sent.
  *
+ * <p>Each event's id is {@linkplain InFlightIds#claim claimed} before it is sent and released when the
+ * broker confirmed or refused it, in the {@link InFlightIds} the {@code direct:publish} route shares: a copy
+ * of the same event sent there at the same moment (the device's {@code event-report} of an event being
+ * fetched) waits for this one, or this one for it, and the broker drops the second. A single event
+ * ({@link #publish(CanonicalMessage.Parts)}) is claimed by that route's {@code publishOnce} policy.
+ *
  * <p>Thread-safe: concurrent callers get their own session (kept for reuse), spread over
  * {@code bridge.broker.max-connections} connections. A broken connection is dropped with its
  * sessions and a new one is made by the next call. Its connections are its own, not the pooled
@@ -64,6 +72,7 @@ public final class EventPublisher implements AutoCloseable {
     private final CanonicalMessage canonical;
     private final Slot[] slots;
     private final AtomicInteger nextSlot = new AtomicInteger();
+    private final InFlightIds inFlight;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
@@ -80,9 +89,11 @@ public final class EventPublisher implements AutoCloseable {
     /**
      * @param settings  broker URL, credentials, events address and send timeout
      * @param canonical makes the body and properties of each message
+     * @param inFlight  the ids being sent now, shared with the bridge's other publishers
      */
-    public EventPublisher(BrokerSettings settings, CanonicalMessage canonical) {
+    public EventPublisher(BrokerSettings settings, CanonicalMessage canonical, InFlightIds inFlight) {
         this.canonical = Objects.requireNonNull(canonical, "canonical");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
         this.address = settings.eventsAddress();
         this.timeoutMs = settings.sendTimeoutMs();
         this.slots = new Slot[Math.max(1, settings.maxConnections())];
@@ -178,6 +189,7 @@ public final class EventPublisher implements AutoCloseable {
     public final class Sequence implements AutoCloseable {
 
         private final Lane lane;
+        private final List<InFlightIds.Claim> claims = new ArrayList<>();
         private int unconfirmed;
         private boolean failed;
         private boolean released;
@@ -214,10 +226,15 @@ public final class EventPublisher implements AutoCloseable {
             };
             unconfirmed++;
             int sent = 0;
+            List<InFlightIds.Claim> batch = new ArrayList<>(events.size());
             try {
                 for (NormalizedEvent event : events) {
-                    lane.producer().send(lane.topic(), message(lane.session(), canonical.parts(event)), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
-                            Message.DEFAULT_TIME_TO_LIVE, listener);
+                    InFlightIds.Claim claim = claim(event.event().id());
+                    batch.add(claim);
+                    claims.add(claim);
+                    lane.producer().send(lane.topic(), message(lane.session(), canonical.parts(event)),
+                            DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE,
+                            releasing(claim, listener));
                     sent++;
                     if (failure.get() != null) {
                         break;
@@ -225,6 +242,7 @@ public final class EventPublisher implements AutoCloseable {
                 }
             } catch (JMSException | RuntimeException e) {
                 failed = true;
+                batch.forEach(InFlightIds.Claim::release);
                 throw e;
             }
             int size = events.size();
@@ -249,8 +267,23 @@ public final class EventPublisher implements AutoCloseable {
                 } catch (JMSException | InterruptedException | RuntimeException e) {
                     failed = true;
                     throw e;
+                } finally {
+                    // confirmed, refused or given up: no copy of these events is being sent any more by this batch
+                    batch.forEach(InFlightIds.Claim::release);
                 }
             };
+        }
+
+        /** Claims an event id, waiting for a copy another publisher is sending. */
+        private InFlightIds.Claim claim(String id) throws JMSException {
+            try {
+                return inFlight.claim(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JMSException("interrupted while another copy of an event was being sent");
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new JMSException(e.getMessage());
+            }
         }
 
         /** Gives the session back; a session with a failed or unconfirmed batch is closed with its connection. */
@@ -260,12 +293,30 @@ public final class EventPublisher implements AutoCloseable {
                 return;
             }
             released = true;
+            claims.forEach(InFlightIds.Claim::release);
             if (failed || unconfirmed > 0) {
                 discard(lane);
             } else {
                 idle.add(lane);
             }
         }
+    }
+
+    /** Releases the claim of one message when the broker confirms or refuses it, then tells the batch. */
+    private static CompletionListener releasing(InFlightIds.Claim claim, CompletionListener batch) {
+        return new CompletionListener() {
+            @Override
+            public void onCompletion(Message message) {
+                claim.release();
+                batch.onCompletion(message);
+            }
+
+            @Override
+            public void onException(Message message, Exception exception) {
+                claim.release();
+                batch.onException(message, exception);
+            }
+        };
     }
 
     private Lane borrow() throws JMSException {

@@ -1,7 +1,7 @@
 package io.accessbridge.ingest;
 
 import io.accessbridge.canonical.EventHeaders;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Objects;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
@@ -11,21 +11,18 @@ import org.apache.camel.spi.Policy;
  * Never sends two copies of one event to the broker at the same time. The broker's duplicate
  * detection checks its id cache and adds the id when the send commits, so two copies sent at the
  * same moment (a v1 record arriving by WebSocket and by HTTP push at once, a v3 event fetched and
- * reported together) can both pass the check and both be stored. The wrapped send holds a lock for
- * its duplicate id ({@code _AMQ_DUPL_ID}, striped): the second copy is sent only after the first
- * is stored, and the broker then drops it. Guards the sends of one bridge process.
+ * reported together) can both pass the check and both be stored. The wrapped send claims its
+ * duplicate id ({@code _AMQ_DUPL_ID}) in the process-wide {@link InFlightIds}, which the v3 batch
+ * publisher shares: the second copy is sent only after the first is stored, and the broker then
+ * drops it. Guards the sends of one bridge process.
  */
 public final class PublishOncePolicy implements Policy {
 
-    private static final int STRIPES = 1024;
+    private final InFlightIds inFlight;
 
-    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
-
-    /** A policy with its own locks. */
-    public PublishOncePolicy() {
-        for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new ReentrantLock();
-        }
+    /** A policy claiming ids in {@code inFlight}. */
+    public PublishOncePolicy(InFlightIds inFlight) {
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
     }
 
     @Override
@@ -41,12 +38,8 @@ public final class PublishOncePolicy implements Policy {
                 processor.process(exchange);
                 return;
             }
-            ReentrantLock lock = locks[Math.floorMod(id.hashCode(), STRIPES)];
-            lock.lock();
-            try {
+            try (InFlightIds.Claim claim = inFlight.claim(id.toString())) {
                 processor.process(exchange);
-            } finally {
-                lock.unlock();
             }
         };
     }

@@ -138,7 +138,7 @@ public final class V1EventNormalizer {
         if (state == null) {
             throw new InvalidEventException("field 'status' must be 1, 2 or 3");
         }
-        Instant time = instant(requiredInteger(d, "event_time"), "event_time");
+        Instant time = instantMillis(requiredInteger(d, "event_time"), "event_time");
         Integer code = smallInteger(d, "code");
         String name = code == null ? "unknown" : V1Codes.ALARM_CODE.getOrDefault(code, "unknown");
         EventKind kind = switch (status) {
@@ -256,8 +256,8 @@ public final class V1EventNormalizer {
                 text(user, "ic_number"),
                 privacy.idNumberHash(text(user, "id_number")),
                 groups,
-                from == null || from == 0 ? null : Timestamps.rfc3339(instant(from, "guest_time_start")),
-                until == null || until == 0 ? null : Timestamps.rfc3339(instant(until, "guest_time_end")));
+                from == null || from == 0 ? null : Timestamps.rfc3339(instantMillis(from, "guest_time_start")),
+                until == null || until == 0 ? null : Timestamps.rfc3339(instantMillis(until, "guest_time_end")));
     }
 
     private record Image(AccessEvent.Image ref, byte[] bytes) {
@@ -280,12 +280,26 @@ public final class V1EventNormalizer {
         return new Image(new AccessEvent.Image(ImageStore.refFor(eventId), "image/jpeg", (long) bytes.length), bytes);
     }
 
-    /** A Unix time in seconds or milliseconds; one outside the years 0000-9999 is rejected. */
+    /**
+     * A Unix time in seconds or milliseconds ({@code timestamp}: seconds in every spec example, milliseconds
+     * accepted); one outside the years 0000-9999 is rejected. Any other instant is kept as the device said it.
+     */
     private static Instant instant(long value, String field) {
         if (!Timestamps.inRange(value)) {
             throw new InvalidEventException("field '" + field + "' is out of range");
         }
         return Timestamps.fromUnix(value);
+    }
+
+    /**
+     * A Unix time in milliseconds, as specs 002/003 document {@code event_time} and {@code guest_time_*}: read
+     * by magnitude, a device clock reset to 1970 would be taken for seconds and moved years later.
+     */
+    private static Instant instantMillis(long value, String field) {
+        if (!Timestamps.inMillisRange(value)) {
+            throw new InvalidEventException("field '" + field + "' is out of range");
+        }
+        return Timestamps.fromUnixMillis(value);
     }
 
     private static String code(Map<Integer, String> table, Integer raw) {

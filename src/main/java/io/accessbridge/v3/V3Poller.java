@@ -130,7 +130,10 @@ public final class V3Poller {
         LATEST,
         /**
          * From the first event whose timestamp is at or after {@link Options#since()}, found by a
-         * binary search over the device's log (which assumes the device clock moved forward).
+         * binary search over the device's log (which assumes the device clock moved forward). The
+         * timestamps are the device's: a device clock that is behind makes recent events look older
+         * than {@code since}, and they are skipped, counted in {@link Result#skippedAtFirstContact()}
+         * and logged; one that is ahead makes older events look newer, and they are read.
          */
         SINCE
     }
@@ -177,9 +180,12 @@ public final class V3Poller {
      * @param lostEvents    how many seqnums the published gaps cover
      * @param resetDetected whether a device reset was detected (the epoch was incremented)
      * @param checkpoint    the checkpoint after the cycle
+     * @param skippedAtFirstContact events the device held that the first contact's start position
+     *                      ({@link StartPosition#LATEST}, {@link StartPosition#SINCE}) passed over, by
+     *                      configuration; 0 in every later cycle
      */
     public record Result(int fetched, int published, int invalid, boolean caughtUp, boolean gapFound, int gaps,
-                         long lostEvents, boolean resetDetected, Checkpoint checkpoint) {
+                         long lostEvents, boolean resetDetected, Checkpoint checkpoint, long skippedAtFirstContact) {
 
         /** Events behind the device's newest one after the cycle ({@code max} seen minus checkpoint). */
         public long lag() {
@@ -249,6 +255,7 @@ public final class V3Poller {
         int gaps;
         long lost;
         boolean reset;
+        long skipped;
         Checkpoint cp;
         Pipeline pipeline;
         PendingPage pending;
@@ -262,6 +269,18 @@ public final class V3Poller {
                     case LATEST -> info.max();
                     case SINCE -> firstAtOrAfter(info, options.since()) - 1;
                 };
+                if (!info.isEmpty() && last >= info.min()) {
+                    skipped = last - info.min() + 1;
+                    if (options.start() == StartPosition.SINCE) {
+                        LOG.warn("device {}: first contact since {}: {} of its events ({}..{}) are stamped earlier by"
+                                + " the device's clock and are not read{}", deviceId, options.since(), skipped,
+                                info.min(), last, last == info.max() ? " (all it holds: it logged nothing since then,"
+                                        + " or its clock is behind; firstContact all reads them)" : "");
+                    } else {
+                        LOG.info("device {}: first contact: its {} events ({}..{}) are not read, only new ones",
+                                deviceId, skipped, info.min(), last);
+                    }
+                }
                 cp = new Checkpoint(last, null, info.min(), info.max(), 0, now());
                 store.save(deviceId, cp);
             } else {
@@ -479,7 +498,7 @@ public final class V3Poller {
 
         private Result result(V3EventInfo info) {
             return new Result(fetched, published, invalid, cp.lastSeqnum() >= info.max(), gapFound, gaps, lost, reset,
-                    cp);
+                    cp, skipped);
         }
     }
 

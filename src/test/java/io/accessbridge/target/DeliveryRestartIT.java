@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.accessbridge.target.fakes.FakeErpNext;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.FaultTally;
 import io.accessbridge.testing.RunningBridge;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Consumption is transacted: a bridge stopped while its target is down keeps every undelivered event in the
  * target's queue (none dead-lettered, none lost), and the next start delivers them once.
  */
+@Timeout(180)
 class DeliveryRestartIT {
 
     @TempDir
@@ -60,6 +64,21 @@ class DeliveryRestartIT {
                             .list(DeadLetterFilter.ALL);
                     assertThat(dead).as("a stop is no reason to give up").isEmpty();
                 }
+                List<String> ids = List.of("rs-1", "rs-2", "rs-3");
+                try (EventCollector all = EventCollector.consume(second.brokerUrl(), "access.events.all")) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> all.total() >= ids.size());
+                    Thread.sleep(300);
+                    FaultTally.inBroker("target-down-restart", ids.size(), ids, all.receivedIds())
+                            .assertNoneLostNoneDuplicated();
+                }
+                Map<String, String> punches = Map.of(
+                        "1|2024-06-12 09:00:00|IN", "rs-1",
+                        "2|2024-06-12 09:01:00|IN", "rs-2",
+                        "1|2024-06-13 00:00:00|OUT", "rs-3");
+                // at-least-once to a target: copies would be reported here; none may be missing
+                FaultTally.delivered("target-down-restart@erpnext", ids.size(), ids, erp.accepted().stream()
+                        .map(a -> punches.getOrDefault(TargetTesting.key(a), TargetTesting.key(a))).toList())
+                        .assertNoneLost();
             }
         }
     }

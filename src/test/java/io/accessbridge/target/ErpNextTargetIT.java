@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.accessbridge.canonical.EventKind;
 import io.accessbridge.target.fakes.FakeErpNext;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.FaultTally;
 import io.accessbridge.testing.Fixtures;
 import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.cli.DlqCommand;
@@ -20,15 +22,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The ERPNext target against a fake Frappe HRMS site that answers as the real one does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
 class ErpNextTargetIT {
 
     @TempDir
@@ -117,14 +122,16 @@ class ErpNextTargetIT {
         erp.down(true);
         Instant t0 = Instant.parse("2024-06-03T06:00:00Z");
         Map<String, List<String>> expected = new java.util.HashMap<>();
+        Map<String, String> punchIds = new java.util.HashMap<>();
         for (int i = 0; i < 12; i++) {
             String employee = employees.get(i % 3);
             boolean in = (i / 3) % 2 == 0;
             Instant at = t0.plusSeconds(60L * i);
             events.publish(TargetEvents.granted("erp-down-" + i, in ? "lobby-in" : "lobby-out", employee, at));
-            expected.computeIfAbsent("HR-EMP-" + employee, k -> new ArrayList<>()).add(java.time.format.DateTimeFormatter
-                    .ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.of(in ? "Europe/Berlin" : "Asia/Shanghai"))
-                    .format(at) + (in ? " IN" : " OUT"));
+            String siteTime = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .withZone(java.time.ZoneId.of(in ? "Europe/Berlin" : "Asia/Shanghai")).format(at);
+            expected.computeIfAbsent("HR-EMP-" + employee, k -> new ArrayList<>()).add(siteTime + (in ? " IN" : " OUT"));
+            punchIds.put(employee + "|" + siteTime + "|" + (in ? "IN" : "OUT"), "erp-down-" + i);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> counts().failed() - before.failed() >= 4);
         assertThat(counts().retrying()).as("the first event waits for its next attempt").isEqualTo(1);
@@ -146,6 +153,19 @@ class ErpNextTargetIT {
         assertThat(counts().deadLettered()).isEqualTo(before.deadLettered());
         assertThat(counts().retrying()).isZero();
         assertThat(counts().circuit()).isEqualTo("CLOSED");
+
+        Set<String> ids = new java.util.HashSet<>(punchIds.values());
+        try (EventCollector all = EventCollector.consume(bridge.brokerUrl(), "access.events.all")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> all.ids().containsAll(ids));
+            Thread.sleep(300);
+            FaultTally.inBroker("target-down-erpnext", ids.size(), ids,
+                    all.receivedIds(m -> ids.contains(EventCollector.idOf(m)))).assertNoneLostNoneDuplicated();
+        }
+        // at-least-once to a target (a repeated punch is answered "same timestamp", delivered): none missing
+        FaultTally.delivered("target-down-erpnext@erpnext", ids.size(), ids, erp.accepted().stream()
+                .filter(a -> a.employeeFieldValue().startsWith("200"))
+                .map(a -> punchIds.getOrDefault(TargetTesting.key(a), TargetTesting.key(a))).toList())
+                .assertNoneLost();
     }
 
     @Test

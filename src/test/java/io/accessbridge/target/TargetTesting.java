@@ -33,6 +33,11 @@ public final class TargetTesting {
     private TargetTesting() {
     }
 
+    /** {@code <employee code>|<timestamp>|<log type>} of a call the fake ERPNext counted as delivered. */
+    public static String key(io.accessbridge.target.fakes.FakeErpNext.Accepted call) {
+        return call.employeeFieldValue() + "|" + call.timestamp() + "|" + call.logType();
+    }
+
     /** Writes the test inventory under {@code dir} and returns settings using it, with quick retries. */
     public static Map<String, String> settings(Path dir) throws IOException {
         Files.createDirectories(dir);

@@ -8,6 +8,8 @@ import io.accessbridge.canonical.CloudEventCodec;
 import io.accessbridge.canonical.EventKind;
 import io.accessbridge.target.fakes.StandardWebhooksVerifier;
 import io.accessbridge.target.fakes.WebhookReceiver;
+import io.accessbridge.testing.EventCollector;
+import io.accessbridge.testing.FaultTally;
 import io.accessbridge.testing.RunningBridge;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,16 +17,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Signed webhooks to access-control software: outage, recovery, rate limit, key rotation, alarm endpoint. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
 class WebhookTargetIT {
 
     /** The secret of the Standard Webhooks test vector. */
@@ -107,6 +113,18 @@ class WebhookTargetIT {
         assertThat(ids(acs).stream().filter(id -> id.equals("wh-6"))).hasSize(1);
         assertThat(counts("webhook").deadLettered()).isZero();
         assertThat(counts("webhook").failed()).isGreaterThanOrEqualTo(4);
+
+        Set<String> all = new LinkedHashSet<>(sent.keySet());
+        all.add("wh-6");
+        try (EventCollector stored = EventCollector.consume(bridge.brokerUrl(), "access.events.all")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> stored.ids().containsAll(all));
+            Thread.sleep(300);
+            FaultTally.inBroker("target-down-webhook", all.size(), all,
+                    stored.receivedIds(m -> all.contains(EventCollector.idOf(m)))).assertNoneLostNoneDuplicated();
+        }
+        // at-least-once to a target (webhook-id is the receiver's idempotency key): none missing
+        FaultTally.delivered("target-down-webhook@webhook", all.size(), all,
+                ids(acs).stream().filter(all::contains).toList()).assertNoneLost();
     }
 
     @Test

@@ -44,13 +44,15 @@ public final class EventCollector implements AutoCloseable {
     }
 
     private void onMessage(Message m) {
+        counts.computeIfAbsent(idOf(m), k -> new AtomicInteger()).incrementAndGet();
+        messages.add(m);
+    }
+
+    /** The event id of a message: {@code cloudEvents_id}, else the duplicate-detection id. */
+    public static String idOf(Message m) {
         try {
             String id = m.getStringProperty(EventHeaders.CE_ID);
-            if (id == null) {
-                id = m.getStringProperty("_AMQ_DUPL_ID");
-            }
-            counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            messages.add(m);
+            return id != null ? id : m.getStringProperty("_AMQ_DUPL_ID");
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }
@@ -74,6 +76,16 @@ public final class EventCollector implements AutoCloseable {
     /** The ids that arrived. */
     public java.util.Set<String> ids() {
         return counts.keySet();
+    }
+
+    /** The id of every message received, in order, each copy once (for {@link FaultTally}). */
+    public List<String> receivedIds() {
+        return receivedIds(m -> true);
+    }
+
+    /** The ids of the received messages {@code which} accepts, in order, each copy once. */
+    public List<String> receivedIds(java.util.function.Predicate<Message> which) {
+        return messages().stream().filter(which).map(EventCollector::idOf).toList();
     }
 
     /** Every message received, in order. */

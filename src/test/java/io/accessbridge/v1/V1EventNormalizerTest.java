@@ -196,6 +196,50 @@ class V1EventNormalizerTest {
     }
 
     @Test
+    void aDeviceClockYearsOffIsKeptAsTheDeviceSaidItAndTheIdStaysStable() {
+        // a clock reset to 1970 and one decades ahead (past 2038: more than 32 bits of seconds)
+        for (long seconds : new long[] {86_400L, 3_786_912_000L}) {
+            ObjectNode record = (ObjectNode) Fixtures.json("v1/000-recognition.json");
+            ((ObjectNode) record.get("data")).put("timestamp", seconds);
+            CanonicalEvent e = normalizer.normalize(record, PUSH).event();
+            assertConforms(e.data());
+            assertThat(e.time()).isEqualTo(java.time.Instant.ofEpochSecond(seconds));
+            assertThat(e.data().occurredAt()).isEqualTo(java.time.Instant.ofEpochSecond(seconds).toString());
+            assertThat(normalizer.normalize(record.deepCopy(), PUSH).event().id()).as("re-sent").isEqualTo(e.id());
+        }
+        ObjectNode record = (ObjectNode) Fixtures.json("v1/000-recognition.json");
+        ((ObjectNode) record.get("data")).put("timestamp", 86_400L);
+        assertThat(normalizer.normalize(record, PUSH).event().data().occurredAt()).isEqualTo("1970-01-02T00:00:00Z");
+    }
+
+    @Test
+    void alarmEventTimeAndVisitorTimesAreMillisecondsAsDocumentedEvenFromAClockResetTo1970() {
+        ObjectNode alarm = (ObjectNode) Fixtures.json("v1/002-alarm.json");
+        ((ObjectNode) alarm.get("data")).put("event_time", 172_800_123L);
+        CanonicalEvent e = normalizer.normalize(alarm, PUSH).event();
+        assertConforms(e.data());
+        assertThat(e.data().occurredAt()).as("13 digits or not, event_time is in ms (spec 002)")
+                .isEqualTo("1970-01-03T00:00:00.123Z");
+        assertThat(e.id()).isEqualTo("SPX-1684381418208-004-3Adb4v:1");
+
+        ObjectNode future = (ObjectNode) Fixtures.json("v1/002-alarm.json");
+        ((ObjectNode) future.get("data")).put("event_time", 3_786_912_000_000L);
+        assertThat(normalizer.normalize(future, PUSH).event().data().occurredAt()).isEqualTo("2090-01-01T00:00:00Z");
+
+        ObjectNode visitor = (ObjectNode) Fixtures.json("v1/002-recognition.json");
+        ObjectNode user = (ObjectNode) visitor.get("data").get("user");
+        user.put("guest_time_start", 90_000_000L).put("guest_time_end", 3_786_912_000_000L);
+        AccessEvent.Person p = normalizer.normalize(visitor, PUSH).event().data().person();
+        assertThat(p.visitorValidFrom()).isEqualTo("1970-01-02T01:00:00Z");
+        assertThat(p.visitorValidUntil()).isEqualTo("2090-01-01T00:00:00Z");
+
+        ObjectNode beyond = (ObjectNode) Fixtures.json("v1/002-alarm.json");
+        ((ObjectNode) beyond.get("data")).put("event_time", 253_402_300_800_000L);
+        assertThatThrownBy(() -> normalizer.normalize(beyond, PUSH)).isInstanceOf(InvalidEventException.class)
+                .hasMessage("field 'event_time' is out of range");
+    }
+
+    @Test
     void deniedStrangerGetsReasonAndOnvifNotFoundTopic() {
         ObjectNode stranger = (ObjectNode) Fixtures.json("v1/000-recognition.json");
         ObjectNode data = (ObjectNode) stranger.get("data");

@@ -14,6 +14,7 @@ import io.accessbridge.simulator.v1.V1RecordGenerator;
 import io.accessbridge.simulator.v1.V1SimRuntime;
 import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.ExpectedIds;
+import io.accessbridge.testing.FaultTally;
 import io.accessbridge.testing.FreePorts;
 import io.accessbridge.testing.RunningBridge;
 import java.net.http.HttpClient;
@@ -120,13 +121,17 @@ class V1WebSocketIT {
         return ids;
     }
 
+    private static java.util.function.Predicate<jakarta.jms.Message> of(String deviceId) {
+        return m -> deviceId.equals(EventCollector.property(m, "deviceId"));
+    }
+
     private boolean subscribedToBridge(V1DeviceSimulator sim, String id) {
         String wanted = bridge.baseUrl() + "/v1/events/" + id;
         return sim.subscription().map(s -> s.eventDest().equals(wanted) && s.enabled()).orElse(false);
     }
 
     @Test
-    void rebootedDeviceIsReconnectedResubscribedAndResumes() {
+    void rebootedDeviceIsReconnectedResubscribedAndResumes() throws Exception {
         await().atMost(WAIT).until(() -> reboot.currentWsClients() == 1 && subscribedToBridge(reboot, "DEV-REBOOT"));
         assertThat(state(bridge, "DEV-REBOOT", "websocket")).isEqualTo("CONNECTED");
         await().atMost(WAIT).until(() -> state(bridge, "DEV-REBOOT", "subscription").equals("CONNECTED"));
@@ -148,10 +153,21 @@ class V1WebSocketIT {
         assertThat(reboot.maxConcurrentWsClients()).isEqualTo(1);
         assertThat(V1DeviceBridge.status(bridge).get("DEV-REBOOT").get("eventsStored").asLong())
                 .as("WebSocket and HTTP push copies of the 10 records").isGreaterThanOrEqualTo(10);
+
+        // every record also came over HTTP push (the offline cache survives the reboot): all acknowledged, once each
+        await().atMost(WAIT).until(() -> reboot.stats().acknowledged() >= 10 && reboot.cacheSize() == 0);
+        Thread.sleep(300);
+        Set<String> sent = new LinkedHashSet<>(before);
+        sent.addAll(after);
+        Set<String> acknowledged = new LinkedHashSet<>();
+        reboot.acknowledgedKeys().forEach(k -> acknowledged.add(ExpectedIds.idOf("DEV-REBOOT", k)));
+        assertThat(acknowledged).isEqualTo(sent);
+        FaultTally.inBroker("device-reboot", sent.size(), acknowledged, events.receivedIds(of("DEV-REBOOT")))
+                .assertNoneLostNoneDuplicated();
     }
 
     @Test
-    void stalledDeviceIsDetectedAsHalfOpenAndReconnected() {
+    void stalledDeviceIsDetectedAsHalfOpenAndReconnected() throws Exception {
         await().atMost(WAIT).until(() -> stall.currentWsClients() == 1
                 && state(bridge, "DEV-STALL", "websocket").equals("CONNECTED"));
 
@@ -167,6 +183,10 @@ class V1WebSocketIT {
         assertThat(counter(bridge, "DEV-STALL", "websocket.connects")).isEqualTo(2);
         Set<String> after = emit(stall, 5);
         await().atMost(WAIT).until(() -> events.ids().containsAll(after));
+        Thread.sleep(300);
+        // WebSocket only: no acknowledgement; the bridge owes every record sent while connected
+        FaultTally.inBroker("device-stall", after.size(), after, events.receivedIds(of("DEV-STALL")))
+                .assertNoneLostNoneDuplicated();
     }
 
     @Test
@@ -201,6 +221,9 @@ class V1WebSocketIT {
         assertThat(storm.currentWsClients()).isEqualTo(1);
         Set<String> after = emit(storm, 3);
         await().atMost(WAIT).until(() -> events.ids().containsAll(after));
+        Thread.sleep(300);
+        FaultTally.inBroker("device-reconnect-storm", after.size(), after,
+                events.receivedIds(m -> after.contains(EventCollector.idOf(m)))).assertNoneLostNoneDuplicated();
     }
 
     @Test

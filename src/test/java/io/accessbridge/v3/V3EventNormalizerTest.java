@@ -218,6 +218,34 @@ class V3EventNormalizerTest {
     }
 
     @Test
+    void aDeviceClockYearsOffIsKeptAsTheDeviceSaidIt() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode past = (com.fasterxml.jackson.databind.node.ObjectNode)
+                fixture("spec-example-face.json");
+        past.put("timestamp", 5L);
+        CanonicalEvent e = V3EventNormalizer.normalize(past, FETCH).event();
+        assertThat(e.data().occurredAt()).isEqualTo("1970-01-01T00:00:05Z");
+        assertThat(e.id()).isEqualTo("00bs9iskdi:6:5");
+
+        com.fasterxml.jackson.databind.node.ObjectNode future = past.deepCopy();
+        future.put("timestamp", 3_786_912_000_123L);
+        CanonicalEvent f = V3EventNormalizer.normalize(future, FETCH).event();
+        assertThat(f.data().occurredAt()).isEqualTo("2090-01-01T00:00:00.123Z");
+        assertThat(f.id()).isEqualTo("00bs9iskdi:6:3786912000123");
+    }
+
+    @Test
+    void aMillisecondClockBefore1973ReadsAsSecondsButItsRawValueIsKept() throws IOException {
+        // spec 004 documents ms and shows seconds: below 10^11 the unit cannot be told, seconds win
+        com.fasterxml.jackson.databind.node.ObjectNode reset = (com.fasterxml.jackson.databind.node.ObjectNode)
+                fixture("spec-example-face.json");
+        reset.put("timestamp", 172_800_000L);
+        CanonicalEvent e = V3EventNormalizer.normalize(reset, FETCH).event();
+        assertThat(e.data().occurredAt()).isEqualTo("1975-06-24T00:00:00Z");
+        assertThat(e.data().vendor()).containsEntry("timestamp", 172_800_000L);
+        assertThat(e.id()).isEqualTo("00bs9iskdi:6:172800000");
+    }
+
+    @Test
     void numericStringsAreAccepted() throws IOException {
         CanonicalEvent e = normalize("numeric-strings.json", FETCH);
 

@@ -65,7 +65,11 @@ class V3PollerTest {
     }
 
     private V3EventClient start(V3DeviceSimulator.Builder b) throws Exception {
-        sim = b.deviceId(DEVICE).clock(new SteppingClock(Instant.parse("2024-05-01T08:00:00Z"))).start();
+        return start(b, Instant.parse("2024-05-01T08:00:00Z"));
+    }
+
+    private V3EventClient start(V3DeviceSimulator.Builder b, Instant deviceClock) throws Exception {
+        sim = b.deviceId(DEVICE).clock(new SteppingClock(deviceClock)).start();
         return new V3EventClient(http, sim.baseUri(), sim.apiVersion(), sim.token(), null);
     }
 
@@ -264,9 +268,13 @@ class V3PollerTest {
         V3Poller poller = poller(start(V3DeviceSimulator.builder()), new Options(100, 10, StartPosition.LATEST), memory);
         sim.addEvents(20);
 
-        assertThat(poller.poll().fetched()).isZero();
+        Result first = poller.poll();
+        assertThat(first.fetched()).isZero();
+        assertThat(first.skippedAtFirstContact()).isEqualTo(20);
         sim.addEvents(3);
-        assertThat(poller.poll().fetched()).isEqualTo(3);
+        Result next = poller.poll();
+        assertThat(next.fetched()).isEqualTo(3);
+        assertThat(next.skippedAtFirstContact()).isZero();
         assertThat(publishedSeqnums()).containsExactly(21L, 22L, 23L);
     }
 
@@ -328,6 +336,38 @@ class V3PollerTest {
         sim.addEvents(2);
         poller.poll();
         assertThat(publishedSeqnums()).containsExactly(21L, 22L);
+    }
+
+    @Test
+    void firstContactSinceWithADeviceClockYearsBehindSkipsItsLogCountedThenReadsEverythingNew() throws Exception {
+        // the bridge's "since" is a day before its own now; the device's clock says 2004
+        V3EventClient client = start(V3DeviceSimulator.builder(), Instant.parse("2004-05-01T08:00:00Z"));
+        sim.addEvents(30);
+        V3Poller poller = poller(client, new Options(100, 10, StartPosition.SINCE,
+                BRIDGE_CLOCK.instant().minus(java.time.Duration.ofDays(1))), memory);
+
+        Result first = poller.poll();
+        assertThat(first.fetched()).isZero();
+        assertThat(first.skippedAtFirstContact()).as("passed over by configuration, and counted").isEqualTo(30);
+        sim.addEvents(5);
+        Result next = poller.poll();
+        assertThat(next.skippedAtFirstContact()).isZero();
+        assertThat(publishedSeqnums()).as("after the first contact seqnums decide, not the clock")
+                .isEqualTo(range(31, 35));
+        assertThat(published.get(0).data().occurredAt()).startsWith("2004-05-01T08:00:3");
+    }
+
+    @Test
+    void firstContactSinceWithADeviceClockYearsAheadReadsTheWholeLog() throws Exception {
+        V3EventClient client = start(V3DeviceSimulator.builder(), Instant.parse("2044-05-01T08:00:00Z"));
+        sim.addEvents(30);
+        V3Poller poller = poller(client, new Options(100, 10, StartPosition.SINCE,
+                BRIDGE_CLOCK.instant().minus(java.time.Duration.ofDays(1))), memory);
+
+        Result first = poller.poll();
+        assertThat(first.skippedAtFirstContact()).isZero();
+        assertThat(publishedSeqnums()).isEqualTo(range(1, 30));
+        assertThat(published.get(0).data().occurredAt()).isEqualTo("2044-05-01T08:00:00Z");
     }
 
     @Test

@@ -198,6 +198,14 @@ public final class V1DeviceSimulator implements AutoCloseable {
             return new Options(host, port, serveApi, maxWsClients, offlineCacheCapacity, retryBackoff, maxRetryBackoff,
                     pushTimeout, duplicateProbability, rebootDelay, keyStorePath, keyStorePassword, g);
         }
+
+        /**
+         * With the device clock off by {@code offset} (negative: behind): the records carry the device's wrong
+         * time, as a terminal whose clock was never set or was reset does. Set after {@link #withGenerator}.
+         */
+        public Options withClockOffset(Duration offset) {
+            return withGenerator(generator.withClockOffset(offset));
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -112,13 +113,17 @@ public final class V1RecordGenerator {
      *                           record, which makes the output fully deterministic
      * @param employees          number of enrolled employees
      * @param visitors           number of enrolled visitors
+     * @param clockOffset        how far the device clock is off (negative: behind); added to the wall clock or
+     *                           the synthetic clock for every time the device writes ({@code timestamp},
+     *                           {@code event_time}, {@code guest_time_*}, alarm trace ids)
      */
     public record Options(Long seed, Mix mix, double imageProbability, int imageBytes,
-                          Long startEpochMillis, int employees, int visitors) {
+                          Long startEpochMillis, int employees, int visitors, Duration clockOffset) {
 
         /** Validates the options. */
         public Options {
             Objects.requireNonNull(mix, "mix");
+            Objects.requireNonNull(clockOffset, "clockOffset");
             if (imageProbability < 0 || imageProbability > 1 || imageBytes < 16 || employees < 1 || visitors < 1) {
                 throw new IllegalArgumentException("invalid generator options");
             }
@@ -126,37 +131,45 @@ public final class V1RecordGenerator {
 
         /** Random seed, default mix, 30 % images of ~600 bytes, wall clock, 200 employees, 20 visitors. */
         public static Options defaults() {
-            return new Options(null, Mix.defaults(), 0.3, 600, null, 200, 20);
+            return new Options(null, Mix.defaults(), 0.3, 600, null, 200, 20, Duration.ZERO);
         }
 
         /** With the given seed. */
         public Options withSeed(Long s) {
-            return new Options(s, mix, imageProbability, imageBytes, startEpochMillis, employees, visitors);
+            return new Options(s, mix, imageProbability, imageBytes, startEpochMillis, employees, visitors,
+                    clockOffset);
         }
 
         /** With the given variant mix. */
         public Options withMix(Mix m) {
-            return new Options(seed, m, imageProbability, imageBytes, startEpochMillis, employees, visitors);
+            return new Options(seed, m, imageProbability, imageBytes, startEpochMillis, employees, visitors,
+                    clockOffset);
         }
 
         /** With the given image probability. */
         public Options withImageProbability(double p) {
-            return new Options(seed, mix, p, imageBytes, startEpochMillis, employees, visitors);
+            return new Options(seed, mix, p, imageBytes, startEpochMillis, employees, visitors, clockOffset);
         }
 
         /** With the given image size. */
         public Options withImageBytes(int bytes) {
-            return new Options(seed, mix, imageProbability, bytes, startEpochMillis, employees, visitors);
+            return new Options(seed, mix, imageProbability, bytes, startEpochMillis, employees, visitors, clockOffset);
         }
 
         /** With a synthetic clock starting at the given instant (ms). */
         public Options withStartEpochMillis(Long ms) {
-            return new Options(seed, mix, imageProbability, imageBytes, ms, employees, visitors);
+            return new Options(seed, mix, imageProbability, imageBytes, ms, employees, visitors, clockOffset);
+        }
+
+        /** With the device clock off by {@code offset} (negative: behind), e.g. years, as a misconfigured device's. */
+        public Options withClockOffset(Duration offset) {
+            return new Options(seed, mix, imageProbability, imageBytes, startEpochMillis, employees, visitors, offset);
         }
 
         /** With the given population. */
         public Options withPopulation(int employeeCount, int visitorCount) {
-            return new Options(seed, mix, imageProbability, imageBytes, startEpochMillis, employeeCount, visitorCount);
+            return new Options(seed, mix, imageProbability, imageBytes, startEpochMillis, employeeCount, visitorCount,
+                    clockOffset);
         }
     }
 
@@ -646,10 +659,10 @@ public final class V1RecordGenerator {
 
     private long advanceClock() {
         if (options.startEpochMillis() == null) {
-            return System.currentTimeMillis();
+            return System.currentTimeMillis() + options.clockOffset().toMillis();
         }
         syntheticClock += 500 + rng.nextInt(30_000);
-        return syntheticClock;
+        return syntheticClock + options.clockOffset().toMillis();
     }
 
     /** Rounds through {@code float}, as the devices' float fields look on the wire. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * One v3 device at run time: its client, checkpoint and {@link V3Poller}, the lock that keeps its
  * polls (and the checkpoint moves of its {@code event-report}s) one at a time, and what it reports
  * to the {@link DeviceStatusRegistry}: channel {@code poll} (state and reason), counters
- * {@code gaps}, {@code lostEvents}, {@code resets}, {@code quarantined}, {@code pollErrors}, and
+ * {@code gaps}, {@code lostEvents}, {@code resets}, {@code quarantined}, {@code pollErrors},
+ * {@code firstContactSkipped} (events the first contact's {@code new} or {@code since} passed over), and
  * gauges {@code v3.lag} and {@code v3.checkpoint}.
  */
 public final class V3DevicePoller {
@@ -149,6 +150,9 @@ public final class V3DevicePoller {
         }
         if (r.invalid() > 0) {
             status.count(id, "quarantined", r.invalid());
+        }
+        if (r.skippedAtFirstContact() > 0) {
+            status.count(id, "firstContactSkipped", r.skippedAtFirstContact());
         }
         status.gauge(id, "v3.lag", r.lag());
         status.gauge(id, "v3.checkpoint", r.checkpoint().lastSeqnum());

@@ -53,6 +53,32 @@ class V1RecordGeneratorTest {
     }
 
     @Test
+    void aClockOffsetShiftsEveryTimeTheDeviceWritesAndNothingElse() {
+        java.time.Duration behind = java.time.Duration.ofDays(-365L * 30);
+        V1RecordGenerator right = seeded(7, Mix.defaults());
+        V1RecordGenerator off = new V1RecordGenerator(V1RecordGenerator.Options.defaults().withSeed(7L)
+                .withMix(Mix.defaults()).withStartEpochMillis(START).withClockOffset(behind));
+        int alarms = 0;
+        for (int i = 0; i < 200; i++) {
+            JsonNode a = right.next(SN).data();
+            JsonNode b = off.next(SN).data();
+            if (a.has("timestamp")) {
+                assertThat(b.get("timestamp").asLong()).isEqualTo(a.get("timestamp").asLong() + behind.toSeconds());
+            } else {
+                alarms++;
+                assertThat(b.get("event_time").asLong()).isEqualTo(a.get("event_time").asLong() + behind.toMillis());
+            }
+            assertThat(b.path("pass")).isEqualTo(a.path("pass"));
+            assertThat(b.path("uuid")).isEqualTo(a.path("uuid"));
+        }
+        assertThat(alarms).isPositive();
+        V1RecordGenerator wall = new V1RecordGenerator(V1RecordGenerator.Options.defaults().withSeed(7L)
+                .withMix(Mix.only(Variant.FW002)).withClockOffset(java.time.Duration.ofDays(365L * 40)));
+        long seconds = wall.next(SN).data().get("timestamp").asLong();
+        assertThat(seconds - System.currentTimeMillis() / 1000).isBetween(365L * 40 * 86_400 - 60, 365L * 40 * 86_400);
+    }
+
+    @Test
     void envelopeIsTypeAndData() throws Exception {
         V1Record r = seeded(3, Mix.defaults()).next(SN, Variant.FW002);
         JsonNode env = V1TestReceiver.MAPPER.readTree(r.json());

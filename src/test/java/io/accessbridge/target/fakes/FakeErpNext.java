@@ -21,6 +21,13 @@ public final class FakeErpNext extends FakeHttpServer {
     public record Checkin(String employee, String time, String logType, String deviceId) {
     }
 
+    /**
+     * A call the bridge counts as delivered: answered 200 (checkin made) or 417 "already has a log with the same
+     * timestamp" ({@code duplicate}), with its arguments as sent.
+     */
+    public record Accepted(String employeeFieldValue, String timestamp, String logType, boolean duplicate) {
+    }
+
     public static final String PATH =
             "/api/method/hrms.hr.doctype.employee_checkin.employee_checkin.add_log_based_on_employee_field";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +35,7 @@ public final class FakeErpNext extends FakeHttpServer {
     private final String token;
     private final Map<String, String> employeesByDeviceId = new ConcurrentHashMap<>();
     private final List<Checkin> checkins = new ArrayList<>();
+    private final List<Accepted> accepted = new ArrayList<>();
     private volatile boolean down;
 
     /** A site accepting {@code Authorization: token <token>}. */
@@ -54,6 +62,11 @@ public final class FakeErpNext extends FakeHttpServer {
     /** The checkins in the order they were created. */
     public synchronized List<Checkin> checkins() {
         return List.copyOf(checkins);
+    }
+
+    /** Every call counted as delivered, in arrival order: a punch sent twice shows here twice. */
+    public synchronized List<Accepted> accepted() {
+        return List.copyOf(accepted);
     }
 
     @Override
@@ -85,11 +98,13 @@ public final class FakeErpNext extends FakeHttpServer {
             for (Checkin c : checkins) {
                 if (c.employee().equals(employee) && c.time().equals(timestamp)
                         && java.util.Objects.equals(c.logType(), logType)) {
+                    accepted.add(new Accepted(value, timestamp, logType, true));
                     return error(417, "ValidationError", "This employee already has a log with the same timestamp."
                             + "<Br><a href=\"/app/employee-checkin/EMP-CKIN-0001\">EMP-CKIN-0001</a>");
                 }
             }
             checkins.add(new Checkin(employee, timestamp, logType, text(args, "device_id")));
+            accepted.add(new Accepted(value, timestamp, logType, false));
         }
         ObjectNode doc = JSON.createObjectNode();
         doc.putObject("message").put("doctype", "Employee Checkin").put("employee", employee).put("time", timestamp)
