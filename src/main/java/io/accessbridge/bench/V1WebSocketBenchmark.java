@@ -215,7 +215,7 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", String.valueOf(pid), command)
                 .redirectErrorStream(true).start();
@@ -241,7 +241,7 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
         return values;
     }
 
-    private static long openFiles(long pid) {
+    static long openFiles(long pid) {
         try (var s = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
             return s.count();
         } catch (IOException e) {
