@@ -98,14 +98,15 @@ public final class SoakBenchmark implements Callable<Integer> {
     List<String> bridgeJavaOptions = new ArrayList<>();
 
     @Option(names = "--id-cache-size", description = "bridge.broker.id-cache-size of the bridge: duplicate-detection ids"
-            + " the broker remembers. Its heap grows with every event until the cache is full; a size the warm-up"
-            + " fills (e.g. 5000) makes the run test for growth beyond it (default: as shipped, 500000).")
-    Integer idCacheSize;
+            + " the broker remembers, about 250 bytes of heap each, growing with every event until the cache is full."
+            + " The default is filled within the warm-up interval, so the run tests for growth beyond that bounded"
+            + " cache; 500000 is the shipped size (default: ${DEFAULT-VALUE}).")
+    Integer idCacheSize = 5000;
 
-    @Option(names = "--force-gc", negatable = true, description = "At the end of each interval force a full GC in the"
+    @Option(names = "--force-gc", negatable = true, defaultValue = "true", fallbackValue = "true", description = "At the end of each interval force a full GC in the"
             + " bridge (jcmd GC.run) and report the live heap after it and its pause; --no-force-gc reports the old"
             + " generation after the latest GC instead, without touching the bridge (default: ${DEFAULT-VALUE}).")
-    boolean forceGc = true;
+    boolean forceGc;
 
     @Option(names = "--max-heap-growth-percent", description = "Flat: heap growth from interval 2 to the last below"
             + " this (default: ${DEFAULT-VALUE}).")

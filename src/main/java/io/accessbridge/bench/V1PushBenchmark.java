@@ -63,8 +63,8 @@ public final class V1PushBenchmark implements Callable<Integer> {
             + " device simulator (JDK HTTP client, heavier) (default: ${DEFAULT-VALUE}).")
     Load load = Load.LEAN;
 
-    @Option(names = "--baseline", negatable = true, description = "Also measure plain persistent JMS sends with the same concurrency (default: ${DEFAULT-VALUE}).")
-    boolean baseline = true;
+    @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Also measure plain persistent JMS sends with the same concurrency (default: ${DEFAULT-VALUE}).")
+    boolean baseline;
 
     @Override
     public Integer call() throws Exception {

@@ -21,6 +21,7 @@ public final class BridgeCli {
         }
         CommandLine cli = new CommandLine(new BridgeCli());
         cli.addSubcommand("simulate-v3", new V3SimulatorMain());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         int code = cli.execute(args);
         if (code != 0 || !"run".equals(args[0])) {
             System.exit(code);
