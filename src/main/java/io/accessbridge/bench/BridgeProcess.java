@@ -2,6 +2,7 @@ package io.accessbridge.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +27,30 @@ public final class BridgeProcess implements AutoCloseable {
     private BridgeProcess(Process process, String baseUrl) {
         this.process = process;
         this.baseUrl = baseUrl;
+    }
+
+    /**
+     * The settings of a benchmark's bridge: HTTP and broker on free loopback ports, {@code bridge.public-url}
+     * to match, broker journal, images and checkpoints under {@code dir}. Mutable, for the benchmark's own.
+     */
+    public static Map<String, String> benchSettings(Path dir) throws IOException {
+        int httpPort = freePort();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bridge.http.port", String.valueOf(httpPort));
+        settings.put("bridge.http.host", "127.0.0.1");
+        settings.put("bridge.public-url", "http://127.0.0.1:" + httpPort);
+        settings.put("bridge.broker.port", String.valueOf(freePort()));
+        settings.put("bridge.broker.data-dir", dir.resolve("broker").toString());
+        settings.put("bridge.images.dir", dir.resolve("images").toString());
+        settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
+        return settings;
+    }
+
+    /** A free TCP port on this machine. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** Starts a bridge with these settings and waits until it is ready. Its output goes to {@code log}. */

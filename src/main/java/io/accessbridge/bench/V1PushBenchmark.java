@@ -4,12 +4,10 @@ import io.accessbridge.simulator.v1.V1DeviceSimulator;
 import io.accessbridge.simulator.v1.V1Fleet;
 import io.accessbridge.simulator.v1.V1LatencyRecorder;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,14 +80,8 @@ public final class V1PushBenchmark implements Callable<Integer> {
     /** One run: a fresh bridge process, {@code n} devices, {@code perDevice} records each. */
     String run(int n, int perDevice) throws Exception {
         Path dir = Files.createTempDirectory("bench-v1-");
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("bridge.http.port", String.valueOf(freePort()));
-        settings.put("bridge.http.host", "127.0.0.1");
-        int brokerPort = freePort();
-        settings.put("bridge.broker.port", String.valueOf(brokerPort));
-        settings.put("bridge.broker.data-dir", dir.resolve("broker").toString());
-        settings.put("bridge.images.dir", dir.resolve("images").toString());
-        settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
+        Map<String, String> settings = BridgeProcess.benchSettings(dir);
+        int brokerPort = Integer.parseInt(settings.get("bridge.broker.port"));
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
         jvm.addAll(bridgeJavaOptions);
         try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm)) {
@@ -173,8 +165,6 @@ public final class V1PushBenchmark implements Callable<Integer> {
     }
 
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return BridgeProcess.freePort();
     }
 }

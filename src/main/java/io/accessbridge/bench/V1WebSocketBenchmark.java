@@ -107,16 +107,9 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
                 yaml.append("  []\n");
             }
             Path inventory = Files.writeString(dir.resolve("devices.yaml"), yaml.toString());
-            int httpPort = V1PushBenchmark.freePort();
-            int brokerPort = V1PushBenchmark.freePort();
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("bridge.http.port", String.valueOf(httpPort));
-            settings.put("bridge.http.host", "127.0.0.1");
-            settings.put("bridge.public-url", "http://127.0.0.1:" + httpPort);
-            settings.put("bridge.broker.port", String.valueOf(brokerPort));
-            settings.put("bridge.broker.data-dir", dir.resolve("broker").toString());
-            settings.put("bridge.images.dir", dir.resolve("images").toString());
-            settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
+            Map<String, String> settings = BridgeProcess.benchSettings(dir);
+            int httpPort = Integer.parseInt(settings.get("bridge.http.port"));
+            int brokerPort = Integer.parseInt(settings.get("bridge.broker.port"));
             settings.put("bridge.devices.file", inventory.toString());
             settings.put("bridge.v1.ws.ping-interval-ms", String.valueOf(pingIntervalMs));
             long started = System.nanoTime();

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,15 +129,9 @@ public final class V3DrainBenchmark implements Callable<Integer> {
             }
             Path inventory = dir.resolve("devices.yaml");
             Files.writeString(inventory, yaml.toString(), StandardCharsets.UTF_8);
-            int brokerPort = V1PushBenchmark.freePort();
-            Map<String, String> p = new LinkedHashMap<>();
+            Map<String, String> p = BridgeProcess.benchSettings(dir);
+            int brokerPort = Integer.parseInt(p.get("bridge.broker.port"));
             p.put("bridge.devices.file", inventory.toString());
-            p.put("bridge.http.host", "127.0.0.1");
-            p.put("bridge.http.port", String.valueOf(V1PushBenchmark.freePort()));
-            p.put("bridge.broker.port", String.valueOf(brokerPort));
-            p.put("bridge.broker.data-dir", dir.resolve("broker").toString());
-            p.put("bridge.images.dir", dir.resolve("images").toString());
-            p.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
             p.put("bridge.v3.max-concurrent-polls", String.valueOf(concurrent));
             // the devices hold their replies until the bridge is ready: its first calls must not time out meanwhile
             p.put("bridge.v3.request-timeout-ms", "120000");

@@ -100,20 +100,9 @@ public final class EventPublisher implements AutoCloseable {
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot();
         }
-        this.factory = new ActiveMQConnectionFactory(settings.url());
+        this.factory = JmsConnectionFactories.artemis(settings);
         factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         factory.setProducerWindowSize(PRODUCER_WINDOW);
-        factory.setBlockOnDurableSend(true);
-        factory.setCallTimeout(settings.sendTimeoutMs());
-        factory.setCallFailoverTimeout(settings.sendTimeoutMs());
-        factory.setReconnectAttempts(0);
-        factory.setInitialConnectAttempts(1);
-        factory.setConnectionTTL(Math.max(10_000, settings.sendTimeoutMs() * 2));
-        factory.setClientFailureCheckPeriod(Math.max(1_000, settings.sendTimeoutMs() / 2));
-        if (settings.user() != null) {
-            factory.setUser(settings.user());
-            factory.setPassword(settings.password());
-        }
     }
 
     /**

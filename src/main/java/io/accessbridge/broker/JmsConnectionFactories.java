@@ -11,11 +11,11 @@ public final class JmsConnectionFactories {
     }
 
     /**
-     * A pooled factory whose durable sends block until the broker stored the message, fail
-     * after {@link BrokerSettings#sendTimeoutMs()}, and never reconnect silently in the middle
-     * of a send (a failed connection is dropped from the pool and a new one is made).
+     * The Artemis factory of the bridge's own clients: durable sends block until the broker stored
+     * the message and fail after {@link BrokerSettings#sendTimeoutMs()}; no silent reconnect (a
+     * broken connection fails its calls, and the caller makes a new one).
      */
-    public static ConnectionFactory pooled(BrokerSettings settings) {
+    public static ActiveMQConnectionFactory artemis(BrokerSettings settings) {
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(settings.url());
         artemis.setBlockOnDurableSend(true);
         artemis.setCallTimeout(settings.sendTimeoutMs());
@@ -28,6 +28,16 @@ public final class JmsConnectionFactories {
             artemis.setUser(settings.user());
             artemis.setPassword(settings.password());
         }
+        return artemis;
+    }
+
+    /**
+     * A pooled factory whose durable sends block until the broker stored the message, fail
+     * after {@link BrokerSettings#sendTimeoutMs()}, and never reconnect silently in the middle
+     * of a send (a failed connection is dropped from the pool and a new one is made).
+     */
+    public static ConnectionFactory pooled(BrokerSettings settings) {
+        ActiveMQConnectionFactory artemis = artemis(settings);
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(artemis);
         pool.setMaxConnections(settings.maxConnections());
