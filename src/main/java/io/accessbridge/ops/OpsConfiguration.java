@@ -128,6 +128,7 @@ public class OpsConfiguration extends BeanConfiguration {
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         camelContext.getManagementStrategy().addEventNotifier(ingestTracker());
+        opsMetrics().inflightFrom(route -> camelContext.getInflightRepository().size(route));
         camelContext.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextInitialized(CamelContext c) {

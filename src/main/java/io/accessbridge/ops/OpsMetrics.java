@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The bridge's own Prometheus meters, read from the registries the bridge keeps anyway (nothing is counted
@@ -36,6 +37,10 @@ public final class OpsMetrics implements MeterBinder {
     private volatile MeterRegistry meters;
     private volatile List<OpsStatus.TargetView> targets = List.of();
     private volatile Map<String, Long> queueDepths = Map.of();
+    private volatile ToIntFunction<String> inflight = route -> 0;
+
+    /** Routes whose exchanges in flight are served as {@code bridge_ingest_inflight}. */
+    static final List<String> INGEST_ROUTES = List.of("ingest-v1-http", "ingest-v3-report", "publish-canonical-event");
 
     /** Meters over these sources. */
     public OpsMetrics(DeviceStatusRegistry registry, IngestTracker ingest, DuplicateCounter duplicates,
@@ -47,6 +52,11 @@ public final class OpsMetrics implements MeterBinder {
         this.status = status;
         this.eventQueues = List.copyOf(eventQueues);
         this.eventsAddress = eventsAddress;
+    }
+
+    /** Reads the exchanges in flight per route id (Camel's inflight repository), once the context exists. */
+    public void inflightFrom(ToIntFunction<String> perRoute) {
+        this.inflight = perRoute;
     }
 
     @Override
@@ -62,6 +72,11 @@ public final class OpsMetrics implements MeterBinder {
         FunctionCounter.builder("bridge.publish.failures", ingest, IngestTracker::publishFailures)
                 .description("Events not stored (broker down or too slow); the device was told to retry")
                 .register(registry);
+        for (String route : INGEST_ROUTES) {
+            Gauge.builder("bridge.ingest.inflight", this, m -> m.inflight.applyAsInt(route))
+                    .description("Exchanges in flight in an ingest route (requests being normalised, stored or answered)")
+                    .tag("route", route).register(registry);
+        }
         for (String q : eventQueues) {
             Gauge.builder("bridge.events.queue.depth", this, m -> depth(m.queueDepths, q))
                     .description("Messages waiting in an events queue").tag("queue", q).register(registry);

@@ -121,11 +121,11 @@ class GracefulShutdownIT {
                 .POST(HttpRequest.BodyPublishers.ofString(r.json())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Camel's in-flight exchanges of the v1 push route, from /observe/metrics. */
+    /** In-flight exchanges of the v1 push route, from /observe/metrics. */
     private static long inFlightOfIngest(HttpClient client, String base) throws Exception {
         String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("camel_exchanges_inflight{") && l.contains("routeId=\"ingest-v1-http\""))
+        return metrics.lines().filter(l -> l.startsWith("bridge_ingest_inflight{") && l.contains("route=\"ingest-v1-http\""))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
