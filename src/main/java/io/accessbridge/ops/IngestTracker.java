@@ -97,7 +97,6 @@ public final class IngestTracker extends EventNotifierSupport implements MeterBi
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
@@ -117,14 +116,27 @@ public final class IngestTracker extends EventNotifierSupport implements MeterBi
                 .register(meters);
     }
 
+    /**
+     * The sent events of the two endpoints, and their sending events: Camel times a send, and reports it as
+     * sent, only when a notifier takes its sending event.
+     */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent;
+        if (event instanceof CamelEvent.ExchangeSentEvent sent) {
+            return watched(sent.getEndpoint().getEndpointUri());
+        }
+        return event instanceof CamelEvent.ExchangeSendingEvent sending && watched(sending.getEndpoint().getEndpointUri());
+    }
+
+    private static boolean watched(String uri) {
+        return PUBLISH.equals(uri) || QUARANTINE.equals(uri);
     }
 
     @Override
     public void notify(CamelEvent event) {
-        CamelEvent.ExchangeSentEvent sent = (CamelEvent.ExchangeSentEvent) event;
+        if (!(event instanceof CamelEvent.ExchangeSentEvent sent)) {
+            return;
+        }
         String uri = sent.getEndpoint().getEndpointUri();
         Exchange exchange = sent.getExchange();
         boolean ok = exchange.getException() == null && !exchange.isRollbackOnly();
