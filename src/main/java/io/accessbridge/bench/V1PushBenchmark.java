@@ -163,8 +163,4 @@ public final class V1PushBenchmark implements Callable<Integer> {
             return s.queueQuery(SimpleString.of(queue)).getMessageCount();
         }
     }
-
-    static int freePort() throws Exception {
-        return BridgeProcess.freePort();
-    }
 }

@@ -1,5 +1,6 @@
 package io.accessbridge.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.net.SocketAddress;
 import java.util.Locale;
 import org.apache.camel.Exchange;
@@ -30,6 +31,24 @@ public final class HttpInput {
         if (!ct.startsWith("application/json") && !ct.startsWith("text/json") && !ct.startsWith("text/plain")) {
             throw new UnsupportedContentTypeException("content type must be application/json");
         }
+    }
+
+    /** A device's JSON request: its parsed body and the sender's address. */
+    public record JsonRequest(JsonNode body, String remoteAddress) {
+    }
+
+    /**
+     * The first step of every HTTP receiver: keeps the raw body on the exchange for quarantine
+     * ({@link RawInput#capture}), records the sender's address ({@link IngestProperties#REMOTE_ADDRESS}),
+     * refuses a content type that is not JSON ({@link #requireJson}) and parses the body
+     * ({@link RawInput#parseJson}); throws {@link InvalidEventException} on bad input.
+     */
+    public static JsonRequest readJson(Exchange exchange, String channel) {
+        byte[] raw = RawInput.capture(exchange, channel);
+        String remote = remoteAddress(exchange);
+        exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
+        requireJson(exchange);
+        return new JsonRequest(RawInput.parseJson(raw), remote);
     }
 
     /** Input whose content type is not JSON; answered 415. */

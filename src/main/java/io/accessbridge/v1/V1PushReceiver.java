@@ -6,7 +6,6 @@ import io.accessbridge.ingest.HttpInput;
 import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
-import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
@@ -45,12 +44,10 @@ public final class V1PushReceiver {
 
     /** Normalises the pushed event into the exchange's message; throws {@link InvalidEventException} on bad input. */
     public void normalize(Exchange exchange) {
-        byte[] raw = RawInput.capture(exchange, CHANNEL);
-        String remote = HttpInput.remoteAddress(exchange);
-        exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
-        HttpInput.requireJson(exchange);
-        JsonNode json = RawInput.parseJson(raw);
-        NormalizedEvent normalized = normalizer.normalize(json, context(pathDeviceId(exchange), remote, json));
+        HttpInput.JsonRequest request = HttpInput.readJson(exchange, CHANNEL);
+        JsonNode json = request.body();
+        NormalizedEvent normalized = normalizer.normalize(json,
+                context(pathDeviceId(exchange), request.remoteAddress(), json));
         exchange.setProperty(IngestProperties.NORMALIZED, normalized);
         canonicalMessage.apply(exchange.getMessage(), normalized);
     }

@@ -7,7 +7,6 @@ import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.JsonFields;
 import io.accessbridge.ingest.NormalizedEvent;
-import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
@@ -44,11 +43,9 @@ public final class V3ReportReceiver {
 
     /** Normalises the reported event into the exchange's message; throws {@link InvalidEventException} on bad input. */
     public void normalize(Exchange exchange) {
-        byte[] raw = RawInput.capture(exchange, CHANNEL);
-        String remote = HttpInput.remoteAddress(exchange);
-        exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);
-        HttpInput.requireJson(exchange);
-        JsonNode request = RawInput.parseJson(raw);
+        HttpInput.JsonRequest read = HttpInput.readJson(exchange, CHANNEL);
+        JsonNode request = read.body();
+        String remote = read.remoteAddress();
         if (!request.isObject()) {
             throw new InvalidEventException("request must be a JSON object");
         }
@@ -71,8 +68,11 @@ public final class V3ReportReceiver {
         if (profile.isPresent() && !profile.get().channels().report()) {
             throw new ReportChannelOffException(profile.get().id());
         }
-        SourceContext ctx = profile.map(p -> SourceContext.of(CHANNEL, remote)
-                .withDevice(p.id(), p.site(), p.door(), p.direction())).orElse(SourceContext.of(CHANNEL, remote));
+        SourceContext ctx = SourceContext.of(CHANNEL, remote);
+        if (profile.isPresent()) {
+            DeviceProfile p = profile.get();
+            ctx = ctx.withDevice(p.id(), p.site(), p.door(), p.direction());
+        }
         if (ctx.deviceId() != null) {
             exchange.setProperty(IngestProperties.DEVICE_ID, ctx.deviceId());
         }
