@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.accessbridge.simulator.v1.V1TestReceiver.Reply;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,10 +94,16 @@ class V1DeviceSimulatorWsTest {
         }
     }
 
-    private Client connect(URI uri, HttpClient http) throws Exception {
+    /**
+     * Connects and waits until the device has registered the client: the JDK client's handshake
+     * completes when the 101 arrives, which can be before the device's upgrade handler has run.
+     */
+    private Client connect(V1DeviceSimulator d, HttpClient http) throws Exception {
+        int before = d.currentWsClients();
         Client c = new Client();
-        c.ws = http.newWebSocketBuilder().buildAsync(uri, c).get(10, TimeUnit.SECONDS);
+        c.ws = http.newWebSocketBuilder().buildAsync(d.wsUri(), c).get(10, TimeUnit.SECONDS);
         clients.add(c);
+        await().atMost(WAIT).until(() -> d.currentWsClients() > before);
         return c;
     }
 
@@ -110,9 +115,9 @@ class V1DeviceSimulatorWsTest {
     void acceptsThreeClientsAndRefusesTheFourthWith503() throws Exception {
         V1DeviceSimulator d = device(V1DeviceSimulator.Options.defaults());
         HttpClient http = plainClient();
-        Client first = connect(d.wsUri(), http);
-        connect(d.wsUri(), http);
-        connect(d.wsUri(), http);
+        Client first = connect(d, http);
+        connect(d, http);
+        connect(d, http);
 
         Throwable refused = catchThrowable(() -> http.newWebSocketBuilder().buildAsync(d.wsUri(), new Client())
                 .get(10, TimeUnit.SECONDS));
@@ -126,7 +131,7 @@ class V1DeviceSimulatorWsTest {
 
         first.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> d.currentWsClients() == 2);
-        connect(d.wsUri(), http);
+        connect(d, http);
         assertThat(d.currentWsClients()).isEqualTo(3);
         assertThat(d.maxConcurrentWsClients()).isEqualTo(3);
     }
@@ -135,8 +140,8 @@ class V1DeviceSimulatorWsTest {
     void everyConnectedClientGetsEveryNewRecordAsOneTextFrame() throws Exception {
         V1DeviceSimulator d = device(V1DeviceSimulator.Options.defaults());
         HttpClient http = plainClient();
-        Client a = connect(d.wsUri(), http);
-        Client b = connect(d.wsUri(), http);
+        Client a = connect(d, http);
+        Client b = connect(d, http);
         await().atMost(WAIT).until(() -> d.currentWsClients() == 2);
 
         List<String> sent = new ArrayList<>();
@@ -159,13 +164,13 @@ class V1DeviceSimulatorWsTest {
     void dropConnectionsClosesEveryWebSocket() throws Exception {
         V1DeviceSimulator d = device(V1DeviceSimulator.Options.defaults());
         HttpClient http = plainClient();
-        Client a = connect(d.wsUri(), http);
-        Client b = connect(d.wsUri(), http);
+        Client a = connect(d, http);
+        Client b = connect(d, http);
 
         d.dropConnections();
 
         await().atMost(WAIT).until(() -> a.closed.get() && b.closed.get() && d.currentWsClients() == 0);
-        Client c = connect(d.wsUri(), http);
+        Client c = connect(d, http);
         String json = d.emit().orElseThrow().json();
         await().atMost(WAIT).until(() -> c.frames.size() == 1);
         assertThat(c.frames).containsExactly(json);
@@ -182,7 +187,7 @@ class V1DeviceSimulatorWsTest {
                     .withRetryBackoff(Duration.ofMillis(5), Duration.ofMillis(20)));
             d.subscribe(receiver.url("/push"), true);
             HttpClient http = plainClient();
-            Client c = connect(d.wsUri(), http);
+            Client c = connect(d, http);
             List<String> cached = List.of(d.emit().orElseThrow().key(), d.emit().orElseThrow().key());
             int port = d.port();
 
@@ -200,7 +205,7 @@ class V1DeviceSimulatorWsTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(V1TestReceiver.MAPPER.readTree(r.body()).get("data").isNull()).isTrue();
 
-            Client again = connect(d.wsUri(), http);
+            Client again = connect(d, http);
             await().atMost(WAIT).until(() -> d.currentWsClients() == 1);
             String fresh = d.emit().orElseThrow().json();
             await().atMost(WAIT).until(() -> again.frames.size() == 1);
@@ -217,7 +222,7 @@ class V1DeviceSimulatorWsTest {
     void stallKeepsTheConnectionOpenButAnswersAndSendsNothing() throws Exception {
         V1DeviceSimulator d = device(V1DeviceSimulator.Options.defaults());
         HttpClient http = plainClient();
-        Client c = connect(d.wsUri(), http);
+        Client c = connect(d, http);
         c.ws.sendPing(ByteBuffer.wrap(new byte[] {1})).get(10, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> c.pongs.get() == 1);
 
@@ -262,7 +267,7 @@ class V1DeviceSimulatorWsTest {
         SSLContext trusting = ks.clientSslContext();
         HttpClient http = HttpClient.newBuilder().sslContext(trusting).build();
 
-        Client c = connect(d.wsUri(), http);
+        Client c = connect(d, http);
         String json = d.emit().orElseThrow().json();
         await().atMost(WAIT).until(() -> c.frames.size() == 1);
         assertThat(c.frames).containsExactly(json);
