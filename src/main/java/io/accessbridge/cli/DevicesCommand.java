@@ -28,6 +28,11 @@ public final class DevicesCommand implements Callable<Integer> {
             description = "The bridge's HTTP address (default: ${DEFAULT-VALUE})")
     String url;
 
+    @Option(names = "--token", defaultValue = "${env:BRIDGE_OPS_TOKEN}", arity = "0..1", interactive = true,
+            description = "The bridge's bridge.ops.token, when it has one (default: the environment variable "
+                    + "BRIDGE_OPS_TOKEN; --token alone asks for it)")
+    String token;
+
     @Option(names = "--targets", description = "Also list the delivery targets")
     boolean targets;
 
@@ -40,14 +45,19 @@ public final class DevicesCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/status"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/status"))
+                    .timeout(Duration.ofSeconds(10));
+            if (token != null && !token.isBlank()) {
+                request.header("Authorization", "Bearer " + token.strip());
+            }
+            r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             spec.commandLine().getErr().printf("Bridge at %s not reachable: %s%n", url, e.getMessage());
             return 2;
         }
         if (r.statusCode() != 200) {
-            spec.commandLine().getErr().printf("Bridge at %s answered %d%n", url, r.statusCode());
+            spec.commandLine().getErr().printf("Bridge at %s answered %d%s%n", url, r.statusCode(),
+                    r.statusCode() == 401 ? " (it needs its bridge.ops.token: --token or BRIDGE_OPS_TOKEN)" : "");
             return 2;
         }
         JsonNode status = new ObjectMapper().readTree(r.body());

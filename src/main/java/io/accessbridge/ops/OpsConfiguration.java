@@ -29,6 +29,8 @@ import org.apache.camel.support.service.ServiceSupport;
  *   <li>{@code bridge.status.recent-events} (50): events kept for {@code /api/events/recent}</li>
  *   <li>{@code bridge.status.idle-after} (15m): a device that only pushes is ACTIVE until this long without
  *       events, then IDLE</li>
+ *   <li>{@code bridge.ops.token} (empty): the token {@code /api/*} and {@code /status} require; empty leaves them
+ *       open to anyone who reaches the port</li>
  *   <li>{@code bridge.status.replay-enabled} (true): whether {@code POST /api/targets/{name}/replay} may move
  *       dead letters</li>
  *   <li>{@code bridge.health.broker-timeout-ms} (2000): an external broker that does not answer within this is
@@ -105,6 +107,12 @@ public class OpsConfiguration extends BeanConfiguration {
                 ingestTracker(), duplicateCounter(), lookup("targetStats", TargetStats.class), opsStatus(),
                 brokerSettings().queues().stream().map(BrokerSettings.QueueSpec::name).toList(),
                 brokerSettings().eventsAddress()));
+    }
+
+    /** Who may use {@code /api/*} and {@code /status} ({@code bridge.ops.token}). */
+    @BindToRegistry("opsAccess")
+    public OpsAccess opsAccess() {
+        return once("opsAccess", () -> new OpsAccess(properties().optional("bridge.ops.token").orElse(null)));
     }
 
     /** {@code /api/status}, {@code /api/events/recent}, {@code /api/targets/{name}/replay}. */

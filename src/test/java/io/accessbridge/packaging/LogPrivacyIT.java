@@ -31,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution run with JSON logs ({@code BRIDGE_LOG_FORMAT=json}), secrets in its environment, a simulated v1
- * fleet pushing generated people's records (and a malformed one that is quarantined), and a webhook target that is
- * down: every log line is one JSON object, the target's failure is logged once as a state change, and the log
- * carries no name, user id, card, job or id number of the records, and none of the secrets.
+ * fleet pushing generated people's records (and a malformed one that is quarantined), a webhook target that is
+ * down, and an operator's request with a wrong token: every log line is one JSON object, the target's failure is
+ * logged once as a state change, and the log carries no name, user id, card, job or id number of the records, and
+ * none of the secrets nor the wrong token.
  */
 class LogPrivacyIT {
 
@@ -64,6 +65,9 @@ class LogPrivacyIT {
         env.put("BRIDGE_TARGET_WEBHOOK_URL", "http://127.0.0.1:" + FreePorts.next() + "/hook");
         env.put("BRIDGE_TARGET_WEBHOOK_SECRET", webhookSecret);
         env.put("BRIDGE_TARGET_HTTP_TOKEN", token);
+        String opsToken = "ops-token-" + Long.toHexString(System.nanoTime());
+        String wrongOpsToken = "guessed-token-" + Long.toHexString(System.nanoTime());
+        env.put("BRIDGE_OPS_TOKEN", opsToken);
         String base = "http://127.0.0.1:" + http;
 
         Process bridge = dist.launch(env, log);
@@ -89,6 +93,8 @@ class LogPrivacyIT {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(malformed)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(getStatus(base, wrongOpsToken)).isEqualTo(401);
+            assertThat(getStatus(base, opsToken)).isEqualTo(200);
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Target webhook: FAILING"));
             Thread.sleep(3000);
         } finally {
@@ -110,10 +116,17 @@ class LogPrivacyIT {
                     .as("personal value %s in the log", value).isFalse();
         }
         assertThat(text).doesNotContain(hashKey).doesNotContain(webhookSecret)
-                .doesNotContain(webhookSecret.substring("whsec_".length())).doesNotContain(token);
+                .doesNotContain(webhookSecret.substring("whsec_".length())).doesNotContain(token)
+                .doesNotContain(opsToken).doesNotContain(wrongOpsToken);
+        assertThat(text).as("a refused operations request is logged").contains("Operations API request refused");
         assertThat(lines.stream().filter(l -> l.contains("Target webhook: FAILING")).count())
                 .as("a state change is logged once").isEqualTo(1);
         assertThat(text).contains("Quarantined input");
+    }
+
+    private static int getStatus(String base, String opsToken) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/status"))
+                .header("Authorization", "Bearer " + opsToken).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** The personal values of a record's person: names, ids and numbers of four characters or more. */
