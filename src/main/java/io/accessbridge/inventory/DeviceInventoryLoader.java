@@ -3,6 +3,7 @@ package io.accessbridge.inventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.accessbridge.tls.DeviceTls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -195,8 +196,31 @@ public final class DeviceInventoryLoader {
             e.add("tls.pinnedSha256", "must be 64 hex digits (colons allowed)");
         }
         SecretRef pw = secret(t.get("truststorePassword"), e, "tls.truststorePassword");
+        if (store != null && Files.isReadable(Path.of(store)) && usable(t.get("truststorePassword"), pw)) {
+            try {
+                DeviceTls.loadTrustStore(store, pw, environment);
+            } catch (IllegalStateException ex) {
+                e.add("tls.truststore", ex.getMessage());
+            }
+        }
         return new DeviceConfig.Tls(store, pw, pin == null ? null : pin.replace(":", "").toLowerCase(Locale.ROOT),
                 bool(t, "verifyHostname", true, e, "tls.verifyHostname"));
+    }
+
+    /** Whether a secret is absent or resolves (its own errors are reported on its field). */
+    private boolean usable(JsonNode node, SecretRef ref) {
+        if (node == null || node.isNull()) {
+            return true;
+        }
+        if (ref == null) {
+            return false;
+        }
+        try {
+            ref.resolve(environment);
+            return true;
+        } catch (IllegalStateException ex) {
+            return false;
+        }
     }
 
     private SecretRef secret(JsonNode s, Errors e, String field) {

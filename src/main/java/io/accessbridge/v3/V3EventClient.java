@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Client of the legacy v3.x JSON-action event API (spec 004): every call is
@@ -35,8 +36,9 @@ import java.util.regex.Pattern;
  * <p>Each call carries a fresh {@code reqid} (digits only, as in the spec's examples) and the
  * reply must echo it. Anything but HTTP 200 with well-formed JSON, {@code retcode 0}, the same
  * {@code reqid} and the expected fields raises {@link V3ProtocolException}; network failures and
- * timeouts raise the {@link IOException} of the JDK client. Instances are thread-safe; share one
- * {@link HttpClient} between the clients of all devices.
+ * timeouts raise the {@link IOException} of the JDK client (a refused certificate: an
+ * {@link javax.net.ssl.SSLHandshakeException}). Instances are thread-safe; devices on http share one
+ * {@link HttpClient}, an https device with its own {@code tls} trust has its own ({@link V3HttpClients}).
  */
 public final class V3EventClient {
 
@@ -65,7 +67,7 @@ public final class V3EventClient {
     private final AtomicLong reqids;
 
     /**
-     * @param http           the shared HTTP client (see {@link #newHttpClient(Duration)})
+     * @param http           the device's HTTP client (see {@link V3HttpClients})
      * @param baseUri        the device, e.g. {@code http://192.168.20.20:8080}
      * @param apiVersion     the API version path segment, e.g. {@code v3.1}; {@code null} for the default
      * @param token          the login token sent in the {@code token} header
@@ -97,11 +99,22 @@ public final class V3EventClient {
 
     /** An HTTP/1.1 client (devices speak no HTTP/2) with the given connect timeout. */
     public static HttpClient newHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
+        return newHttpClient(connectTimeout, null);
+    }
+
+    /**
+     * An HTTP/1.1 client with the given connect timeout whose https connections trust what
+     * {@code sslContext} trusts ({@code null}: the JVM's default CAs); see {@link V3HttpClients}.
+     */
+    public static HttpClient newHttpClient(Duration connectTimeout, SSLContext sslContext) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        return builder.build();
     }
 
     /** The URL every call is posted to. */

@@ -26,7 +26,7 @@ class CheckConfigCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "wrong-values", "unlisted-target", "target-missing-setting",
-        "bad-inventory", "bad-route", "everything"})
+        "bad-inventory", "bad-tls", "bad-route", "everything"})
     void brokenConfigurationPrintsEveryErrorAndExitsWithOne(String name) throws Exception {
         Run run = checkConfig(CASES.resolve(name).resolve("application.properties"));
         assertThat(run.output()).isEqualTo(expected(name));

@@ -3,6 +3,7 @@ package io.accessbridge.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.accessbridge.simulator.SelfSignedKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -99,6 +100,50 @@ class DeviceInventoryLoaderTest {
                 .hasMessageContaining("device 'a': field 'id': duplicate id")
                 .hasMessageContaining("device 'b': field 'token': environment variable NOT_SET is not set")
                 .hasMessageContaining("device 'c': field 'tls': required for an https device");
+    }
+
+    @Test
+    void httpsTruststoreIsOpenedAtLoadAndAWrongPasswordIsReportedWithoutTheSecret() throws Exception {
+        Path store = SelfSignedKeyStore.generate(dir.resolve("device.p12"), "key-pw")
+                .writeTrustStore(dir.resolve("trust.p12"), "right-pw");
+        Path notAStore = Files.writeString(dir.resolve("notes.p12"), "not a keystore");
+        DeviceInventoryLoader right = new DeviceInventoryLoader(Map.of("GATE_TOKEN", "s3cret", "TRUST_PW", "right-pw"));
+        DeviceInventoryLoader wrong = new DeviceInventoryLoader(Map.of("GATE_TOKEN", "s3cret", "TRUST_PW", "wr0ng-pw"));
+        Path f = write("""
+                devices:
+                  - id: gate
+                    generation: v3
+                    address: https://10.0.5.7
+                    token: {env: GATE_TOKEN}
+                    tls: {truststore: '%s', truststorePassword: {env: TRUST_PW}}
+                  - id: notes
+                    generation: v3
+                    address: https://10.0.5.8
+                    token: {env: GATE_TOKEN}
+                    tls: {truststore: '%s', truststorePassword: {env: TRUST_PW}}
+                """.formatted(store, notAStore));
+
+        assertThatThrownBy(() -> right.load(f))
+                .hasMessage(f + ": device 'notes': field 'tls.truststore': file " + notAStore + " cannot be opened with "
+                        + "tls.truststorePassword (env:TRUST_PW): wrong password, or not a PKCS12 or JKS truststore");
+        assertThatThrownBy(() -> wrong.load(f))
+                .hasMessageContaining(f + ": device 'gate': field 'tls.truststore': file " + store + " cannot be opened with "
+                        + "tls.truststorePassword (env:TRUST_PW): wrong password")
+                .hasMessageNotContaining("wr0ng-pw");
+    }
+
+    @Test
+    void unsetTruststorePasswordIsReportedOnItsOwnField() throws Exception {
+        Path store = SelfSignedKeyStore.generate(dir.resolve("device.p12"), "key-pw")
+                .writeTrustStore(dir.resolve("trust.p12"), "right-pw");
+        Path f = write("""
+                devices:
+                  - {id: gate, generation: v3, address: "https://10.0.5.7", token: {env: GATE_TOKEN},
+                     tls: {truststore: '%s', truststorePassword: {env: TRUST_PW}}}
+                """.formatted(store));
+
+        assertThatThrownBy(() -> loader.load(f))
+                .hasMessage(f + ": device 'gate': field 'tls.truststorePassword': environment variable TRUST_PW is not set");
     }
 
     @Test

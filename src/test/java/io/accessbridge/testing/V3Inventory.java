@@ -19,12 +19,24 @@ public final class V3Inventory {
      * @param intervalMs   {@code v3.intervalMs}
      * @param firstContact {@code v3.firstContact}, e.g. {@code all}, {@code new}, {@code since:2024-01-01T00:00:00Z}
      * @param reports      {@code channels.report}
+     * @param tls          the {@code tls} block as a YAML flow mapping, e.g. {@code {pinnedSha256: '..'}}; {@code null} for none
      */
-    public record Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact, boolean reports) {
+    public record Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact, boolean reports,
+                        String tls) {
 
         /** With {@code event-report} accepted (the default). */
         public Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact) {
             this(sim, pageSize, intervalMs, firstContact, true);
+        }
+
+        /** Without a {@code tls} block. */
+        public Entry(V3DeviceSimulator sim, int pageSize, long intervalMs, String firstContact, boolean reports) {
+            this(sim, pageSize, intervalMs, firstContact, reports, null);
+        }
+
+        /** The same entry with a {@code tls} block (YAML flow mapping). */
+        public Entry withTls(String flowMapping) {
+            return new Entry(sim, pageSize, intervalMs, firstContact, reports, flowMapping);
         }
     }
 
@@ -57,6 +69,9 @@ public final class V3Inventory {
                         .append(e.firstContact()).append("'}\n");
                 if (!e.reports()) {
                     yaml.append("    channels: {report: false}\n");
+                }
+                if (e.tls() != null) {
+                    yaml.append("    tls: ").append(e.tls()).append('\n');
                 }
             }
             Path file = dir.resolve("devices.yaml");

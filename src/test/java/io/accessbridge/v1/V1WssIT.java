@@ -6,15 +6,15 @@ import static io.accessbridge.v1.V1DeviceBridge.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.accessbridge.simulator.SelfSignedKeyStore;
 import io.accessbridge.simulator.v1.V1DeviceSimulator;
 import io.accessbridge.simulator.v1.V1Record;
 import io.accessbridge.simulator.v1.V1RecordGenerator;
-import io.accessbridge.simulator.v1.V1SelfSignedKeyStore;
 import io.accessbridge.simulator.v1.V1SimRuntime;
 import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.ExpectedIds;
 import io.accessbridge.testing.RunningBridge;
-import io.accessbridge.v1.device.V1DeviceTls;
+import io.accessbridge.tls.DeviceTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,12 +60,12 @@ class V1WssIT {
     void start() throws Exception {
         runtime = V1SimRuntime.create();
         Path pw = Files.writeString(dir.resolve("truststore.pw"), "changeit\n");
-        V1SelfSignedKeyStore.Generated storeCert = V1SelfSignedKeyStore.generate(dir.resolve("store.p12"), "k1");
-        V1SelfSignedKeyStore.Generated pinCert = V1SelfSignedKeyStore.generate(dir.resolve("pin.p12"), "k2");
-        V1SelfSignedKeyStore.Generated stranger = V1SelfSignedKeyStore.generate(dir.resolve("stranger.p12"), "k3");
-        V1SelfSignedKeyStore.Generated elsewhere = V1SelfSignedKeyStore.generate(dir.resolve("elsewhere.p12"), "k4",
+        SelfSignedKeyStore.Generated storeCert = SelfSignedKeyStore.generate(dir.resolve("store.p12"), "k1");
+        SelfSignedKeyStore.Generated pinCert = SelfSignedKeyStore.generate(dir.resolve("pin.p12"), "k2");
+        SelfSignedKeyStore.Generated stranger = SelfSignedKeyStore.generate(dir.resolve("stranger.p12"), "k3");
+        SelfSignedKeyStore.Generated elsewhere = SelfSignedKeyStore.generate(dir.resolve("elsewhere.p12"), "k4",
                 "device.example", List.of("device.example"), List.of(), Duration.ofDays(30));
-        V1SelfSignedKeyStore.Generated elsewhere2 = V1SelfSignedKeyStore.generate(dir.resolve("elsewhere2.p12"), "k5",
+        SelfSignedKeyStore.Generated elsewhere2 = SelfSignedKeyStore.generate(dir.resolve("elsewhere2.p12"), "k5",
                 "device.example", List.of("device.example"), List.of(), Duration.ofDays(30));
 
         store = sim("WSS-STORE", storeCert);
@@ -81,9 +81,9 @@ class V1WssIT {
                         "tls: {truststore: '" + storeCert.writeTrustStore(dir.resolve("store-trust.p12"), "changeit")
                                 + "', " + pwRef + "}"),
                 device("WSS-PIN", pinned.baseUri().toString(), false, true,
-                        "tls: {pinnedSha256: '" + colons(V1DeviceTls.sha256(pinCert.certificate())) + "'}"),
+                        "tls: {pinnedSha256: '" + colons(DeviceTls.sha256(pinCert.certificate())) + "'}"),
                 device("WSS-WRONGPIN", wrongPin.baseUri().toString(), false, true,
-                        "tls: {pinnedSha256: '" + V1DeviceTls.sha256(stranger.certificate()) + "'}"),
+                        "tls: {pinnedSha256: '" + DeviceTls.sha256(stranger.certificate()) + "'}"),
                 device("WSS-NOTRUST", otherStore.baseUri().toString(), true, true,
                         "tls: {truststore: '" + stranger.writeTrustStore(dir.resolve("stranger-trust.p12"), "changeit")
                                 + "', " + pwRef + "}"),
@@ -91,7 +91,7 @@ class V1WssIT {
                         "tls: {truststore: '" + elsewhere.writeTrustStore(dir.resolve("elsewhere-trust.p12"), "changeit")
                                 + "', " + pwRef + "}"),
                 device("WSS-NOHOSTCHECK", noHostCheck.baseUri().toString(), false, true,
-                        "tls: {pinnedSha256: '" + V1DeviceTls.sha256(elsewhere2.certificate())
+                        "tls: {pinnedSha256: '" + DeviceTls.sha256(elsewhere2.certificate())
                                 + "', verifyHostname: false}")));
         bridge = V1DeviceBridge.start(dir.resolve("data"), inventory, true, Map.of());
         events = EventCollector.consume(bridge.brokerUrl(), "access.events.all");
@@ -107,7 +107,7 @@ class V1WssIT {
         runtime.close();
     }
 
-    private V1DeviceSimulator sim(String serial, V1SelfSignedKeyStore.Generated keyStore) {
+    private V1DeviceSimulator sim(String serial, SelfSignedKeyStore.Generated keyStore) {
         V1DeviceSimulator d = new V1DeviceSimulator(serial, V1DeviceSimulator.Options.defaults()
                 .withTls(keyStore.path(), keyStore.password())
                 .withGenerator(V1RecordGenerator.Options.defaults().withSeed((long) serial.hashCode())

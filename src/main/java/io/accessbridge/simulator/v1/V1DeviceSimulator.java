@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  *       every client; no reply, no replay. At most {@link Options#maxWsClients()} clients: a further
  *       upgrade is refused with HTTP 503 and body {@code {"code":503,..}} before the handshake.</li>
  * </ul>
- * Optional TLS (https/wss) from a PKCS12 keystore, see {@link V1SelfSignedKeyStore}.
+ * Optional TLS (https/wss) from a PKCS12 keystore, see {@link io.accessbridge.simulator.SelfSignedKeyStore}.
  *
  * <h2>Faults</h2>
  * {@link #dropConnections()} cuts every WebSocket at TCP level (no close frame);

@@ -12,9 +12,9 @@
  *   <li>{@link io.accessbridge.simulator.v1.V1SimulatorMain}: the {@code simulate} command.</li>
  * </ul>
  *
- * <p>A device with WSS/HTTPS:
+ * <p>A device with WSS/HTTPS, its certificate from {@link io.accessbridge.simulator.SelfSignedKeyStore}:
  * <pre>{@code
- * V1SelfSignedKeyStore.Generated ks = V1SelfSignedKeyStore.generate(dir.resolve("device.p12"), "secret");
+ * SelfSignedKeyStore.Generated ks = SelfSignedKeyStore.generate(dir.resolve("device.p12"), "secret");
  * V1DeviceSimulator device = new V1DeviceSimulator("PS71HD01MC22B00003",
  *         V1DeviceSimulator.Options.defaults().withTls(ks.path(), ks.password())).start();
  * URI ws = device.wsUri();                        // wss://127.0.0.1:<port>/v1/event

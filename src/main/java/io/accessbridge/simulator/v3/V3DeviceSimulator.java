@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.accessbridge.simulator.SelfSignedKeyStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
 
 /**
  * A legacy v3.x device (spec 004) on loopback: serves {@code POST /api/<version>/event} with
@@ -48,6 +53,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Behaviour controls: {@link #addEvents(int)}, {@link #goOffline()}, {@link #goOnline()},
  * {@link #reset()}, {@link #setReplyDelay(Duration)}, {@link #failNext(int, Failure)}. Counters:
  * {@link #requestCount(String)}, {@link #maxConcurrentRequests()}, {@link #reportsSent()}.
+ *
+ * <p>With {@link Builder#tls(Path, String)} it serves https (the same wire protocol) with the key
+ * and certificate of a PKCS12 keystore, e.g. a self-signed one from {@link SelfSignedKeyStore};
+ * {@link #baseUri()} is then {@code https://}.
  *
  * <p>Replies follow spec 004: {@code {"retcode":0,"header":{"reqid":..},"body":{..}}}. Errors are
  * HTTP 200 with a non-zero {@code retcode} and no {@code body}; the spec names no codes, so this
@@ -124,6 +133,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
     private final ExecutorService handlers;
     private final ExecutorService reporter;
     private final HttpClient reportClient;
+    private final SSLContext serverTls;
 
     // event log, guarded by "this"
     private final ObjectNode[] ring;
@@ -177,6 +187,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
         this.reporter = Executors.newSingleThreadExecutor(daemon("v3-sim-report-" + b.deviceId));
         this.reportClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
+        this.serverTls = b.serverTls;
     }
 
     /** A builder with defaults: device {@code v3-sim-1}, token {@code sim-token}, {@code v3.1}, capacity 1000. */
@@ -198,6 +209,7 @@ public final class V3DeviceSimulator implements AutoCloseable {
         private int threads = 4;
         private int port = 0;
         private URI reportTarget;
+        private SSLContext serverTls;
 
         private Builder() {
         }
@@ -283,6 +295,15 @@ public final class V3DeviceSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves https with the key and certificate of a PKCS12 keystore (key password = keystore
+         * password), e.g. one of {@link SelfSignedKeyStore}; {@code null} (default) serves plain http.
+         */
+        public Builder tls(Path keyStore, String password) throws IOException {
+            this.serverTls = keyStore == null ? null : SelfSignedKeyStore.serverSslContext(keyStore, password);
+            return this;
+        }
+
         /** Starts the simulator. */
         public V3DeviceSimulator start() throws IOException {
             V3DeviceSimulator sim = new V3DeviceSimulator(this);
@@ -293,12 +314,17 @@ public final class V3DeviceSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- addresses
 
-    /** {@code http://127.0.0.1:<port>}, the base URI a client is given. */
+    /** {@code http://127.0.0.1:<port>} ({@code https://} with TLS), the base URI a client is given. */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((isTls() ? "https" : "http") + "://127.0.0.1:" + port);
     }
 
-    /** The full endpoint, {@code http://127.0.0.1:<port>/api/<version>/event}. */
+    /** Whether the device serves https. */
+    public boolean isTls() {
+        return serverTls != null;
+    }
+
+    /** The full endpoint, {@code http(s)://127.0.0.1:<port>/api/<version>/event}. */
     public URI endpoint() {
         return URI.create(baseUri() + path);
     }
@@ -701,7 +727,15 @@ public final class V3DeviceSimulator implements AutoCloseable {
     // ---------------------------------------------------------------- HTTP
 
     private void bind() throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        HttpServer s;
+        if (serverTls != null) {
+            HttpsServer https = HttpsServer.create(address, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+            s = https;
+        } else {
+            s = HttpServer.create(address, 50);
+        }
         s.createContext("/", this::handle);
         s.setExecutor(handlers);
         s.start();

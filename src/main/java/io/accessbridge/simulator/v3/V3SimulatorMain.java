@@ -1,11 +1,14 @@
 package io.accessbridge.simulator.v3;
 
+import io.accessbridge.simulator.SelfSignedKeyStore;
+import io.accessbridge.tls.DeviceTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,7 +25,9 @@ import picocli.CommandLine.Option;
  * {@code java -cp 'target/access-event-bridge.jar:target/lib/*' io.accessbridge.simulator.v3.V3SimulatorMain
  * --devices 3 --events 5000 --port 18080 --report-url http://127.0.0.1:8080/v3/events --inventory-dir sim}.
  * Prints each device's address and, with {@code --inventory-dir}, writes a {@code devices.yaml} for the
- * bridge (token in a secret file beside it). A picocli command, so it can be mounted under the bridge CLI.
+ * bridge (token in a secret file beside it). With {@code --tls} the devices serve https with a
+ * self-signed certificate generated at start (or {@code --tls-keystore}'s) and the inventory pins it.
+ * A picocli command, so it can be mounted under the bridge CLI.
  */
 @Command(name = "v3-sim", mixinStandardHelpOptions = true,
         description = "Simulated legacy v3.x devices (event-info, event-fetch, event-report) on loopback.")
@@ -68,6 +73,19 @@ public final class V3SimulatorMain implements Callable<Integer> {
     @Option(names = "--inventory-dir", description = "write devices.yaml and the token file for the bridge here")
     Path inventoryDir;
 
+    /** Serve https. */
+    @Option(names = "--tls", description = "serve https: with --tls-keystore's key, else with a self-signed certificate "
+            + "for localhost and 127.0.0.1 generated at start; the inventory written pins the certificate")
+    boolean tls;
+
+    /** PKCS12 keystore for https. */
+    @Option(names = "--tls-keystore", description = "PKCS12 keystore (key and certificate) for https; implies --tls")
+    Path tlsKeystore;
+
+    /** Keystore password. */
+    @Option(names = "--tls-password", defaultValue = "changeit", description = "keystore password (default ${DEFAULT-VALUE})")
+    String tlsPassword;
+
     /** Running simulators; {@link #close()} stops them. */
     public static final class Running implements AutoCloseable {
         private final List<V3DeviceSimulator> simulators;
@@ -97,12 +115,14 @@ public final class V3SimulatorMain implements Callable<Integer> {
         if (devices <= 0 || events < 0 || capacity <= 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--devices and --capacity must be positive");
         }
+        Path keyStore = keyStore(out);
+        String pin = keyStore == null ? null : pinOf(keyStore);
         List<V3DeviceSimulator> sims = new ArrayList<>();
         try {
             for (int i = 1; i <= devices; i++) {
                 V3DeviceSimulator sim = V3DeviceSimulator.builder().deviceId(idPrefix + "-" + i).token(token)
                         .apiVersion(apiVersion).capacity(capacity).port(port == 0 ? 0 : port + i - 1).seed(i)
-                        .reportTarget(reportUrl).start();
+                        .reportTarget(reportUrl).tls(keyStore, tlsPassword).start();
                 sim.addEvents(events);
                 sims.add(sim);
                 out.printf("%s  %s  events %d..%d%n", sim.deviceId(), sim.endpoint(), sim.min(), sim.max());
@@ -112,7 +132,7 @@ public final class V3SimulatorMain implements Callable<Integer> {
             throw e;
         }
         if (inventoryDir != null) {
-            Path file = writeInventory(sims);
+            Path file = writeInventory(sims, pin);
             out.println("inventory: " + file + " (bridge.devices.file)");
         }
         ScheduledExecutorService ticker = null;
@@ -129,7 +149,30 @@ public final class V3SimulatorMain implements Callable<Integer> {
         return new Running(sims, ticker);
     }
 
-    private Path writeInventory(List<V3DeviceSimulator> sims) throws IOException {
+    /** The keystore to serve https with: the given one, a generated one, or {@code null} for http. */
+    private Path keyStore(PrintStream out) throws IOException {
+        if (tlsKeystore != null) {
+            return tlsKeystore;
+        }
+        if (!tls) {
+            return null;
+        }
+        Path file = inventoryDir != null ? inventoryDir.resolve("v3-sim.p12")
+                : Files.createTempFile("v3-sim", ".p12");
+        SelfSignedKeyStore.generate(file, tlsPassword);
+        out.println("self-signed certificate: " + file.toAbsolutePath());
+        return file;
+    }
+
+    private String pinOf(Path keyStore) throws IOException {
+        try {
+            return DeviceTls.sha256(SelfSignedKeyStore.certificate(keyStore, tlsPassword));
+        } catch (CertificateException e) {
+            throw new IOException("cannot hash the certificate of " + keyStore, e);
+        }
+    }
+
+    private Path writeInventory(List<V3DeviceSimulator> sims, String pin) throws IOException {
         Files.createDirectories(inventoryDir);
         Path tokenFile = inventoryDir.resolve("v3-sim.token").toAbsolutePath();
         Files.writeString(tokenFile, token + "\n", StandardCharsets.UTF_8);
@@ -140,6 +183,9 @@ public final class V3SimulatorMain implements Callable<Integer> {
                     .append("    address: ").append(sim.baseUri()).append('\n')
                     .append("    token: {file: '").append(tokenFile).append("'}\n")
                     .append("    v3: {apiVersion: ").append(apiVersion).append(", pageSize: 100, intervalMs: 5000, firstContact: all}\n");
+            if (pin != null) {
+                yaml.append("    tls: {pinnedSha256: '").append(pin).append("'}\n");
+            }
         }
         Path file = inventoryDir.resolve("devices.yaml");
         Files.writeString(file, yaml.toString(), StandardCharsets.UTF_8);

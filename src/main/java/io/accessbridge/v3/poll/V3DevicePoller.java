@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class V3DevicePoller {
     /**
      * @param device      the inventory entry (generation v3)
      * @param settings    bridge-wide v3 settings
-     * @param http        the shared HTTP client
+     * @param http        the HTTP client to call the device with (see {@link io.accessbridge.v3.V3HttpClients})
      * @param store       checkpoints
      * @param publisher   stores a page's events in the broker, returning once they are committed
      * @param rejects     keeps events the normaliser rejects (quarantine)
@@ -209,7 +210,8 @@ public final class V3DevicePoller {
     }
 
     static DeviceState stateOf(Throwable e) {
-        if (e instanceof V3ProtocolException) {
+        if (e instanceof V3ProtocolException || e instanceof SSLHandshakeException) {
+            // reachable, but refusing: a protocol error, or a certificate the inventory does not trust
             return DeviceState.FAILING;
         }
         if (e instanceof IOException) {
@@ -224,6 +226,9 @@ public final class V3DevicePoller {
         }
         if (e instanceof HttpTimeoutException) {
             return "device did not answer within " + settings.requestTimeout().toMillis() + " ms";
+        }
+        if (e instanceof SSLHandshakeException) {
+            return "TLS handshake failed: " + (e.getMessage() == null ? "certificate not trusted" : e.getMessage());
         }
         if (e instanceof ConnectException) {
             return "device not reachable: " + (e.getMessage() == null ? "connection refused" : e.getMessage());

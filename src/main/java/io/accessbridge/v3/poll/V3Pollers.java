@@ -10,11 +10,10 @@ import io.accessbridge.ingest.VendorJson;
 import io.accessbridge.inventory.DeviceConfig;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.status.DeviceStatusRegistry;
-import io.accessbridge.v3.V3EventClient;
 import io.accessbridge.v3.V3Event;
+import io.accessbridge.v3.V3HttpClients;
 import io.accessbridge.v3.V3Poller;
 import io.accessbridge.v3.V3Settings;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * The v3 devices of the inventory at run time (bean {@code v3Pollers}): the steps of the device
  * poll routes ({@link #poll}, {@link #failed}) and of the {@code event-report} route
  * ({@link #reported}). Fetched pages go to the broker through the {@link EventPublisher}; events the
- * normaliser rejects go to {@code direct:quarantine} with channel {@code v3-fetch}.
+ * normaliser rejects go to {@code direct:quarantine} with channel {@code v3-fetch}. Each device is
+ * called through its client of {@link V3HttpClients} (its own for an https device with a {@code tls}
+ * block), for its polls and for the backfills its {@code event-report}s ask for alike.
  */
 public final class V3Pollers implements AutoCloseable {
 
@@ -47,7 +48,6 @@ public final class V3Pollers implements AutoCloseable {
     private final V3Settings settings;
     private final EventPublisher publisher;
     private final V3PollScheduler scheduler;
-    private final HttpClient http;
     private final Map<String, V3DevicePoller> devices = new LinkedHashMap<>();
     private final AtomicInteger publishedPages = new AtomicInteger();
     private ProducerTemplate template;
@@ -60,8 +60,9 @@ public final class V3Pollers implements AutoCloseable {
      * @param publisher   stores pages in the broker
      * @param scheduler   paces polls; woken by reports
      * @param status      device status
-     * @param environment resolves token references
+     * @param environment resolves token and truststore password references
      * @param clock       the bridge clock
+     * @throws IllegalStateException when an https device's truststore cannot be read (naming the device)
      */
     public V3Pollers(CamelContext context, DeviceInventory inventory, V3Settings settings, CheckpointStore store,
                      EventPublisher publisher, V3PollScheduler scheduler, DeviceStatusRegistry status,
@@ -71,7 +72,7 @@ public final class V3Pollers implements AutoCloseable {
         this.publisher = publisher;
         this.scheduler = scheduler;
         List<DeviceConfig> v3 = inventory.devices(DeviceConfig.Generation.V3);
-        this.http = v3.isEmpty() ? null : V3EventClient.newHttpClient(settings.connectTimeout());
+        V3HttpClients clients = new V3HttpClients(settings.connectTimeout(), environment);
         for (DeviceConfig d : v3) {
             String id = d.id();
             String remote = d.host().orElse(null);
@@ -86,8 +87,8 @@ public final class V3Pollers implements AutoCloseable {
                     quarantine(id, remote, seqnum, reply, reason);
                 }
             };
-            devices.put(id, new V3DevicePoller(d, settings, http, store, new Publisher(), rejects, status,
-                    environment, clock, () -> scheduler.wake(id)));
+            devices.put(id, new V3DevicePoller(d, settings, clients.clientFor(d), store, new Publisher(), rejects,
+                    status, environment, clock, () -> scheduler.wake(id)));
         }
     }
 

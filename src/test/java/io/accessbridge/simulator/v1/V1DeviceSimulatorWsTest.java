@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.accessbridge.simulator.SelfSignedKeyStore;
 import io.accessbridge.simulator.v1.V1TestReceiver.Reply;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -261,7 +262,7 @@ class V1DeviceSimulatorWsTest {
 
     @Test
     void servesWssAndHttpsFromAGeneratedSelfSignedKeyStore(@TempDir Path dir) throws Exception {
-        V1SelfSignedKeyStore.Generated ks = V1SelfSignedKeyStore.generate(dir.resolve("device.p12"), "secret");
+        SelfSignedKeyStore.Generated ks = SelfSignedKeyStore.generate(dir.resolve("device.p12"), "secret");
         V1DeviceSimulator d = device(V1DeviceSimulator.Options.defaults().withTls(ks.path(), ks.password()));
         assertThat(d.wsUri().getScheme()).isEqualTo("wss");
         SSLContext trusting = ks.clientSslContext();

@@ -1,8 +1,9 @@
-package io.accessbridge.simulator.v1;
+package io.accessbridge.simulator;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -23,17 +24,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Creates a PKCS12 keystore holding a self-signed certificate (EC P-256, SHA256withECDSA) for the
- * simulator's HTTPS/WSS server, using JDK APIs only: the X.509 structure is DER-encoded here and
- * signed with {@link Signature}. The certificate names its host names and IP addresses in
- * subjectAltName, so clients that check host names accept it once they trust it.
+ * HTTPS/WSS servers of the v1 and v3 simulators, using JDK APIs only: the X.509 structure is
+ * DER-encoded here and signed with {@link Signature}. The certificate names its host names and IP
+ * addresses in subjectAltName, so clients that check host names accept it once they trust it.
  */
-public final class V1SelfSignedKeyStore {
+public final class SelfSignedKeyStore {
 
     /**
      * A generated keystore.
@@ -81,11 +84,11 @@ public final class V1SelfSignedKeyStore {
         }
     }
 
-    private static final String ALIAS = "v1sim";
+    private static final String ALIAS = "simulator";
     private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private V1SelfSignedKeyStore() {
+    private SelfSignedKeyStore() {
     }
 
     /** A keystore for {@code localhost} and {@code 127.0.0.1}, valid for a year. */
@@ -157,6 +160,37 @@ public final class V1SelfSignedKeyStore {
             return new Generated(file, password, ALIAS, cert);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot generate self-signed certificate", e);
+        }
+    }
+
+    /** The certificate of the (first) key entry of a PKCS12 keystore, e.g. to pin it. */
+    public static X509Certificate certificate(Path keyStore, String password) throws IOException {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias) && ks.getCertificate(alias) instanceof X509Certificate cert) {
+                    return cert;
+                }
+            }
+            throw new IOException("keystore " + keyStore + " holds no key with a certificate");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read keystore " + keyStore, e);
+        }
+    }
+
+    /** A server TLS context presenting the key of a PKCS12 keystore (key password = keystore password). */
+    public static SSLContext serverSslContext(Path keyStore, String password) throws IOException {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password.toCharArray());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use keystore " + keyStore + " for TLS", e);
         }
     }
 
