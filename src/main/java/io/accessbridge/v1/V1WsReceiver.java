@@ -47,6 +47,8 @@ public final class V1WsReceiver {
     public void normalize(Exchange exchange) {
         byte[] raw = RawInput.capture(exchange, CHANNEL);
         String deviceId = exchange.getProperty(DEVICE_ID, String.class);
+        // the connection's device, also on a message that goes to quarantine
+        exchange.setProperty(IngestProperties.DEVICE_ID, deviceId);
         String remote = exchange.getProperty(IngestProperties.REMOTE_ADDRESS, String.class);
         JsonNode json = RawInput.parseJson(raw);
         SourceContext ctx = SourceContext.of(CHANNEL, remote);

@@ -255,6 +255,7 @@ class V1WebSocketIT {
             jakarta.jms.Message m = quarantine.messages().get(0);
             assertThat(m.getStringProperty("channel")).isEqualTo("websocket");
             assertThat(m.getStringProperty("quarantineReason")).contains("unknown event type 7");
+            assertThat(m.getStringProperty("deviceId")).as("the connection's device").isEqualTo("DEV-STORM");
         }
         assertThat(counter(bridge, "DEV-STORM", "websocket.quarantined")).isEqualTo(quarantinedBefore + 1);
         Set<String> after = emit(storm, 2);

@@ -77,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * and parks new HTTP requests until un-stalled; HTTP push is not affected.
  * {@link #reboot()} closes every connection and the port, forgets the subscription and comes back
  * after {@link Options#rebootDelay()}; the offline cache survives (it is in flash) and is sent once
- * a new subscription is set.
+ * a new subscription is set. {@link #sendMessage} sends a message no device sends (any bytes, text
+ * or binary, in continuation frames, one frame over the device's own frame size), for bad-input
+ * tests; the device's records go out as before.
  *
  * <p>{@link #emit()} only records while the device is up (started and not rebooting). Alarms
  * (type 1) go out on both channels like recognition records. Instances are thread-safe;
@@ -467,6 +469,58 @@ public final class V1DeviceSimulator implements AutoCloseable {
             }
             broadcast(record);
             return Optional.of(record);
+        }
+    }
+
+    /** The data frame type of a message sent with {@link #sendMessage}. */
+    public enum FrameType {
+        /** Opcode 1, text (its bytes need not be UTF-8). */
+        TEXT,
+        /** Opcode 2, binary. */
+        BINARY
+    }
+
+    /**
+     * For bad-input tests, not what a device does (spec 003: one record, one text frame): sends
+     * {@code payload} to every WebSocket client as one message of {@code type}, its bytes as they
+     * are, in fragments of at most {@code fragmentSize} bytes (a first frame of {@code type}, then
+     * continuation frames, the last one final); {@code fragmentSize <= 0} sends one frame whatever
+     * its size (the device's own frame size limit is not applied). With {@code pingBetween}, a ping
+     * frame goes between fragments (control frames may be interleaved, RFC 6455 5.4). Nothing is
+     * queued for push and nothing is generated or counted as a record.
+     *
+     * @return the clients written to; 0 while not up or stalled
+     */
+    public int sendMessage(FrameType type, byte[] payload, int fragmentSize, boolean pingBetween) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(payload, "payload");
+        io.vertx.core.http.WebSocketFrameType first = type == FrameType.TEXT
+                ? io.vertx.core.http.WebSocketFrameType.TEXT : io.vertx.core.http.WebSocketFrameType.BINARY;
+        int step = fragmentSize <= 0 ? Math.max(1, payload.length) : fragmentSize;
+        List<byte[]> parts = new ArrayList<>();
+        int at = 0;
+        do {
+            int end = Math.min(payload.length, at + step);
+            parts.add(java.util.Arrays.copyOfRange(payload, at, end));
+            at = end;
+        } while (at < payload.length);
+        synchronized (emitLock) {
+            if (state != State.UP || stalled) {
+                return 0;
+            }
+            int written = 0;
+            for (WsSession s : sessions) {
+                for (int i = 0; i < parts.size(); i++) {
+                    if (i > 0 && pingBetween) {
+                        s.ws().writeFrame(io.vertx.core.http.WebSocketFrame.pingFrame(Buffer.buffer("sim")));
+                    }
+                    s.ws().writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+                            i == 0 ? first : io.vertx.core.http.WebSocketFrameType.CONTINUATION, parts.get(i),
+                            i == parts.size() - 1));
+                }
+                written++;
+            }
+            return written;
         }
     }
 

@@ -10,16 +10,18 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's one WebSocket connection to one v1 device ({@code GET /v1/event}, spec 003), written
@@ -41,6 +43,13 @@ import javax.net.ssl.SSLException;
  * link on which nothing (pong or event) arrives within {@link V1DeviceSettings#pongTimeout()} after a
  * ping is closed and reconnected.
  *
+ * <p><b>Messages</b> (text or binary, whole or in continuation frames) reach the listener as the
+ * bytes received, never decoded and re-encoded, so that a message that is not UTF-8 JSON goes to
+ * quarantine exactly as the device sent it. A message over {@link #MAX_MESSAGE_BYTES} is dropped
+ * whole and counted ({@code websocket.oversized}), and the connection stays; a single frame over
+ * it is refused by the WebSocket decoder, which closes the connection (1009), and the client
+ * reconnects.
+ *
  * <p>The {@code websocket} channel of the device status says connected only while the connection is
  * open and answering; every end of it is recorded at once, with the reason.
  */
@@ -48,6 +57,8 @@ public final class V1WebSocketClient {
 
     /** Channel name in the device status. */
     public static final String CHANNEL = "websocket";
+    /** The largest WebSocket frame, and the largest message (all its frames together), the client takes. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     /** What the client tells its owner. Called on the device's Vert.x context: must not block. */
     public interface Listener {
@@ -58,6 +69,8 @@ public final class V1WebSocketClient {
         /** One WebSocket message (one event, spec 003) as received. */
         void onMessage(byte[] data, String remoteAddress);
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(V1WebSocketClient.class);
 
     private enum State { STOPPED, WAITING, CONNECTING, OPEN, CLOSING }
 
@@ -114,8 +127,8 @@ public final class V1WebSocketClient {
                 .setSslHandshakeTimeout(settings.connectTimeout().toMillis())
                 .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setClosingTimeout(closingSeconds)
-                .setMaxFrameSize(4 * 1024 * 1024)
-                .setMaxMessageSize(4 * 1024 * 1024)
+                .setMaxFrameSize(MAX_MESSAGE_BYTES)
+                .setMaxMessageSize(MAX_MESSAGE_BYTES)
                 .setTcpKeepAlive(true));
         this.client = vertx.createWebSocketClient(options);
         int port = uri.getPort() > 0 ? uri.getPort() : tls.ssl() ? 443 : 80;
@@ -227,13 +240,15 @@ public final class V1WebSocketClient {
         opened.incrementAndGet();
         status.count(deviceId, "websocket.connects", 1);
         // whole messages, also when the device fragments one into several frames
-        ws.textMessageHandler(text -> {
-            heard();
-            listener.onMessage(text.getBytes(StandardCharsets.UTF_8), remoteAddress);
-        });
-        ws.binaryMessageHandler(data -> {
-            heard();
-            listener.onMessage(data.getBytes(), remoteAddress);
+        MessageAssembler assembler = new MessageAssembler();
+        ws.frameHandler(frame -> {
+            if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
+                heard();
+                byte[] message = assembler.add(frame);
+                if (message != null) {
+                    listener.onMessage(message, remoteAddress);
+                }
+            }
         });
         ws.pongHandler(data -> heard());
         ws.exceptionHandler(e -> {
@@ -246,6 +261,63 @@ public final class V1WebSocketClient {
         pingTimer = vertx.setPeriodic(settings.pingInterval().toMillis(), id -> ping(ws));
         status.channel(deviceId, CHANNEL, DeviceState.CONNECTED, null);
         listener.onOpen(remoteAddress);
+    }
+
+    /**
+     * Joins a message's frames as received, byte for byte: a text message is not decoded here (its
+     * bytes go to the parser, or to quarantine as they came when they are not UTF-8 JSON; the
+     * connection is not failed for them as RFC 6455 8.1 would have it). A message whose frames
+     * together exceed {@link #MAX_MESSAGE_BYTES} is dropped whole, up to and including its final
+     * frame, and counted as {@code websocket.oversized}; the connection stays (a single frame over
+     * the limit is refused by the WebSocket decoder, which closes the connection with 1009). Used on
+     * the device's context only.
+     */
+    private final class MessageAssembler {
+        private Buffer parts;
+        private int size;
+        private boolean dropping;
+        private boolean inMessage;
+
+        /** Takes one data frame; returns the message it completes, or {@code null}. */
+        byte[] add(WebSocketFrame frame) {
+            if (!frame.isContinuation()) {
+                // a new message (the decoder refuses one that starts inside another)
+                parts = null;
+                size = 0;
+                dropping = false;
+                inMessage = true;
+            } else if (!inMessage) {
+                return null; // a continuation of no message (the decoder refuses it too): not a message
+            }
+            Buffer data = frame.binaryData();
+            if (!dropping) {
+                size += data.length();
+                if (size > MAX_MESSAGE_BYTES) {
+                    dropping = true;
+                    parts = null;
+                    status.count(deviceId, "websocket.oversized", 1);
+                    LOG.warn("Device {}: WebSocket message over {} bytes dropped (counted as websocket.oversized)",
+                            deviceId, MAX_MESSAGE_BYTES);
+                } else if (parts == null && frame.isFinal()) {
+                    inMessage = false;
+                    return data.getBytes();
+                } else {
+                    if (parts == null) {
+                        parts = Buffer.buffer(Math.min(MAX_MESSAGE_BYTES, Math.max(256, data.length() * 2)));
+                    }
+                    parts.appendBuffer(data);
+                }
+            }
+            if (!frame.isFinal()) {
+                return null;
+            }
+            byte[] message = dropping || parts == null ? null : parts.getBytes();
+            parts = null;
+            size = 0;
+            dropping = false;
+            inMessage = false;
+            return message;
+        }
     }
 
     private void heard() {

@@ -65,6 +65,69 @@ class V1WebSocketClientTest {
     }
 
     @Test
+    void aTextMessageThatIsNotUtf8ArrivesAsTheBytesSent() throws Exception {
+        byte[] notUtf8 = {'{', '"', (byte) 0xC3, '"', (byte) 0xFF, '}'};
+        HttpServer server = vertx.createHttpServer().webSocketHandler(ws -> {
+            ws.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(io.vertx.core.http.WebSocketFrameType.TEXT,
+                    notUtf8, true));
+            ws.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(io.vertx.core.http.WebSocketFrameType.TEXT,
+                    new byte[] {(byte) 0xE2, (byte) 0x82}, false));
+            ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(new byte[] {(byte) 0xAC}), true));
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<byte[]> messages = new CopyOnWriteArrayList<>();
+        V1WebSocketClient client = rawClient(URI.create("ws://127.0.0.1:" + server.actualPort() + "/v1/event"), messages);
+        client.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages.size() == 2);
+        assertThat(messages.get(0)).isEqualTo(notUtf8);
+        assertThat(messages.get(1)).as("a character split over two frames").isEqualTo("€".getBytes(StandardCharsets.UTF_8));
+        client.stop().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMessageOverTheLimitInManyFramesIsDroppedWholeCountedAndTheConnectionStays() throws Exception {
+        int max = V1WebSocketClient.MAX_MESSAGE_BYTES;
+        int frame = max / 2 + 1;
+        HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                .setMaxWebSocketFrameSize(max)).webSocketHandler(ws -> {
+            // 5 frames, about 2.5 times the limit: no part of it (nor its tail) may arrive as a message
+            ws.writeFrame(WebSocketFrame.textFrame("x".repeat(frame), false));
+            for (int i = 0; i < 3; i++) {
+                ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("y".repeat(frame)), false));
+            }
+            ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("z".repeat(10)), true));
+            ws.writeTextMessage("{\"type\":0,\"data\":{}}");
+            // exactly at the limit, in two frames: arrives
+            ws.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer("a".repeat(max - 1)), false));
+            ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("b"), true));
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<String> messages = new CopyOnWriteArrayList<>();
+        V1WebSocketClient client = client(URI.create("ws://127.0.0.1:" + server.actualPort() + "/v1/event"), messages);
+        client.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> messages.size() == 2);
+        Thread.sleep(200);
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(0)).isEqualTo("{\"type\":0,\"data\":{}}");
+        assertThat(messages.get(1)).hasSize(max).startsWith("aaa").endsWith("ab");
+        assertThat(status.status("dev").orElseThrow().counters()).containsEntry("websocket.oversized", 1L)
+                .containsEntry("websocket.connects", 1L);
+        client.stop().get(10, TimeUnit.SECONDS);
+    }
+
+    private V1WebSocketClient rawClient(URI uri, List<byte[]> messages) {
+        return new V1WebSocketClient("dev", uri, new V1DeviceTls(false, null, true), settings(), vertx,
+                ((VertxInternal) vertx).createEventLoopContext(), status, new V1WebSocketClient.Listener() {
+                    @Override
+                    public void onOpen(String remoteAddress) {
+                    }
+
+                    @Override
+                    public void onMessage(byte[] data, String remoteAddress) {
+                        messages.add(data);
+                    }
+                });
+    }
+
+    @Test
     void backoffDoublesUpToTheMaximumWithHalfOfItRandom() {
         V1WebSocketClient client = client(URI.create("ws://127.0.0.1:9/v1/event"), new CopyOnWriteArrayList<>());
         for (int i = 0; i < 200; i++) {
