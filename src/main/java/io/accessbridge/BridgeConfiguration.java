@@ -51,6 +51,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -59,6 +61,8 @@ import org.apache.camel.support.service.ServiceSupport;
  * {@link BridgeProperties}.
  */
 public class BridgeConfiguration extends BeanConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
 
     /** Broker connection and topology settings. */
     @BindToRegistry("brokerSettings")
@@ -100,8 +104,13 @@ public class BridgeConfiguration extends BeanConfiguration {
     /** The device inventory, {@code config/devices.yaml}; a wrong inventory stops start-up. */
     @BindToRegistry("deviceInventory")
     public DeviceInventory deviceInventory() {
-        return once("deviceInventory", () -> new DeviceInventoryLoader(System.getenv())
-                .load(Path.of(properties().string("bridge.devices.file", "config/devices.yaml"))));
+        return once("deviceInventory", () -> {
+            DeviceInventory inventory = new DeviceInventoryLoader(System.getenv())
+                    .load(Path.of(properties().string("bridge.devices.file", "config/devices.yaml")));
+            inventory.sharedHosts().forEach(host -> LOG.info("Several devices have address {}: what arrives from it "
+                    + "without a device id of its own (path, serial number, device-id) is not put on any of them", host));
+            return inventory;
+        });
     }
 
     /** Live state of every device, for the status API, metrics and logs. */

@@ -19,7 +19,10 @@ public interface DeviceDirectory {
     /** The device with this inventory id. */
     Optional<DeviceProfile> byId(String id);
 
-    /** The device at this IP address. */
+    /**
+     * The device at this IP address; none when several inventory devices share the address, since an
+     * event must not be put on a device that did not send it.
+     */
     Optional<DeviceProfile> byAddress(String ipAddress);
 
     /** The device with this serial number ({@code deviceSN}). */

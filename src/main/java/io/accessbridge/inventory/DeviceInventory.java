@@ -1,9 +1,11 @@
 package io.accessbridge.inventory;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The validated device inventory; also the {@link DeviceDirectory} receivers consult. */
 public final class DeviceInventory implements DeviceDirectory {
@@ -11,6 +13,7 @@ public final class DeviceInventory implements DeviceDirectory {
     private final Map<String, DeviceConfig> byId = new LinkedHashMap<>();
     private final Map<String, DeviceConfig> bySerial = new LinkedHashMap<>();
     private final Map<String, DeviceConfig> byHost = new LinkedHashMap<>();
+    private final Set<String> sharedHosts = new HashSet<>();
 
     /** An inventory of these devices (ids already checked unique). */
     public DeviceInventory(List<DeviceConfig> devices) {
@@ -19,8 +22,13 @@ public final class DeviceInventory implements DeviceDirectory {
             if (d.serialNumber() != null) {
                 bySerial.put(d.serialNumber(), d);
             }
-            d.host().ifPresent(h -> byHost.put(h, d));
+            d.host().ifPresent(h -> {
+                if (byHost.putIfAbsent(h, d) != null) {
+                    sharedHosts.add(h);
+                }
+            });
         }
+        sharedHosts.forEach(byHost::remove);
     }
 
     /** Every device, in file order. */
@@ -43,6 +51,12 @@ public final class DeviceInventory implements DeviceDirectory {
         return device(id).map(DeviceInventory::profile);
     }
 
+    /** Hosts of more than one device (behind one NAT address, or one device listed twice on other ports). */
+    public Set<String> sharedHosts() {
+        return Set.copyOf(sharedHosts);
+    }
+
+    /** The device at this address; none when the address is shared by several devices (no guessing). */
     @Override
     public Optional<DeviceProfile> byAddress(String ipAddress) {
         return Optional.ofNullable(byHost.get(ipAddress)).map(DeviceInventory::profile);

@@ -17,8 +17,9 @@ import org.apache.camel.Exchange;
 /**
  * The protocol step of route {@code ingest-v3-report}: reads a device's {@code event-report}
  * ({@code {"action":"event-report","header":{"reqid":..},"body":{"device-id":..,"seqnum":..,...}}}),
- * tells which device sent it (the body's {@code device-id} when it is an inventory id, else the
- * sender's address in the inventory, else the {@code device-id} as it is), normalises the event and
+ * tells which device sent it (the body's {@code device-id} when it is an inventory id or serial number,
+ * else the sender's address when exactly one inventory device has it, else the {@code device-id} as it
+ * is), normalises the event and
  * leaves its broker message on the exchange. The route publishes it, then calls
  * {@link V3Pollers#reported} and {@link V3ReportReplies#accepted}.
  */
@@ -86,6 +87,9 @@ public final class V3ReportReceiver {
     private Optional<DeviceProfile> profile(JsonNode body, String remote) {
         String deviceId = JsonFields.text(body, "device-id");
         Optional<DeviceProfile> profile = deviceId == null ? Optional.empty() : devices.byId(deviceId);
+        if (profile.isEmpty() && deviceId != null) {
+            profile = devices.bySerial(deviceId);
+        }
         if (profile.isEmpty() && remote != null) {
             profile = devices.byAddress(remote);
         }

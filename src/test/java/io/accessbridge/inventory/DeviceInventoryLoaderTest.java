@@ -56,6 +56,29 @@ class DeviceInventoryLoaderTest {
     }
 
     @Test
+    void anAddressSharedByDevicesNamesNoneOfThem() throws Exception {
+        DeviceInventory inv = loader.load(write("""
+                devices:
+                  - id: nat-a
+                    generation: v3
+                    address: http://10.0.9.1:8081
+                    token: {env: GATE_TOKEN}
+                  - id: nat-b
+                    generation: v3
+                    address: http://10.0.9.1:8082
+                    token: {env: GATE_TOKEN}
+                  - id: alone
+                    generation: v3
+                    address: http://10.0.9.2
+                    token: {env: GATE_TOKEN}
+                """));
+        assertThat(inv.byAddress("10.0.9.1")).isEmpty();
+        assertThat(inv.sharedHosts()).containsExactly("10.0.9.1");
+        assertThat(inv.byAddress("10.0.9.2").orElseThrow().id()).isEqualTo("alone");
+        assertThat(inv.byId("nat-b").orElseThrow().id()).isEqualTo("nat-b");
+    }
+
+    @Test
     void missingFileIsAnEmptyInventory() {
         assertThat(loader.load(dir.resolve("absent.yaml")).devices()).isEmpty();
     }
