@@ -12,6 +12,7 @@ import io.accessbridge.checkpoint.InMemoryCheckpointStore;
 import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.EventPublishStep;
+import io.accessbridge.ingest.FormBodyCapture;
 import io.accessbridge.ingest.CanonicalMessage;
 import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.PublishOncePolicy;
@@ -332,6 +333,10 @@ public class BridgeConfiguration extends BeanConfiguration {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
                 // routes from templates are added once every route of routes/ is running
+                if (!alreadyStarted) {
+                    // form and multipart bodies on the device inputs are kept as sent (quarantine)
+                    FormBodyCapture.install(ctx, "ingest-v1-http", "ingest-v3-report");
+                }
             }
 
             @Override

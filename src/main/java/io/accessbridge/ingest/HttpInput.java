@@ -39,11 +39,12 @@ public final class HttpInput {
 
     /**
      * The first step of every HTTP receiver: keeps the raw body on the exchange for quarantine
-     * ({@link RawInput#capture}), records the sender's address ({@link IngestProperties#REMOTE_ADDRESS}),
-     * refuses a content type that is not JSON ({@link #requireJson}) and parses the body
+     * ({@link RawInput#capture}; a form or multipart body as {@link FormBodyCapture} kept it), records
+     * the sender's address ({@link IngestProperties#REMOTE_ADDRESS}), refuses a content type that is not JSON ({@link #requireJson}) and parses the body
      * ({@link RawInput#parseJson}); throws {@link InvalidEventException} on bad input.
      */
     public static JsonRequest readJson(Exchange exchange, String channel) {
+        FormBodyCapture.restore(exchange.getMessage());
         byte[] raw = RawInput.capture(exchange, channel);
         String remote = remoteAddress(exchange);
         exchange.setProperty(IngestProperties.REMOTE_ADDRESS, remote);

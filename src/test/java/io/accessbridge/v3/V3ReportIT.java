@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accessbridge.broker.EmbeddedBroker;
+import io.accessbridge.ingest.RawInput;
 import io.accessbridge.simulator.v3.V3DeviceSimulator;
 import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.testing.SteppingClock;
 import io.accessbridge.testing.V3Bridge;
 import io.accessbridge.testing.V3Inventory;
+import io.accessbridge.testing.fuzz.FormBodies;
 import jakarta.jms.Message;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,9 +23,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +38,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** v3 event-report over real HTTP: answers, checkpoint moves, backfill of an offline gap, errors. */
+/**
+ * v3 event-report over real HTTP: answers, checkpoint moves, backfill of an offline gap, errors (form and
+ * multipart bodies among them: answered 415 and kept as sent).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class V3ReportIT {
@@ -86,8 +94,12 @@ class V3ReportIT {
     }
 
     private HttpResponse<String> post(String body, String contentType) throws Exception {
+        return post(body.getBytes(StandardCharsets.UTF_8), contentType);
+    }
+
+    private HttpResponse<String> post(byte[] body, String contentType) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(reportUrl())).header("Content-Type", contentType)
-                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -202,6 +214,61 @@ class V3ReportIT {
 
     @Test
     @Order(5)
+    void formAndMultipartReportsAreAnswered415AndKeptAsSentOnce() throws Exception {
+        byte[] report = report("\"11\"", "{\"device-id\":\"" + DEVICE
+                + "\",\"seqnum\":900004,\"timestamp\":1587985193,\"event\":\"door\",\"state\":1}")
+                .getBytes(StandardCharsets.UTF_8);
+        int before = quarantine.messages().size();
+        // the answer to a body that is not JSON, as the route gives it for any other content type
+        HttpResponse<String> xml = post(report, "application/xml");
+        assertThat(xml.statusCode()).isEqualTo(415);
+        JsonNode notJson = MAPPER.readTree(xml.body());
+        assertThat(notJson).isEqualTo(MAPPER.readTree("{\"retcode\":415,\"header\":{},"
+                + "\"msg\":\"invalid event-report: content type must be application/json\"}"));
+
+        List<FormBodies.Form> forms = FormBodies.cases(report);
+        for (FormBodies.Form form : forms) {
+            for (int round = 0; round < 2; round++) {
+                HttpResponse<String> r = post(form.body(), form.contentType());
+                assertThat(r.statusCode()).as("status for %s (body %s)", form, r.body()).isEqualTo(415);
+                assertThat(MAPPER.readTree(r.body())).as("answer to %s", form).isEqualTo(notJson);
+            }
+        }
+        FormBodies.Form oversized = FormBodies.oversizedMultipart(2 * 1024 * 1024);
+        assertThat(post(oversized.body(), oversized.contentType()).statusCode()).as("status for %s", oversized)
+                .isEqualTo(413);
+        FormBodies.Form oversizedForm = FormBodies.oversizedForm(2 * 1024 * 1024);
+        assertThat(post(oversizedForm.body(), oversizedForm.contentType()).statusCode()).as("status for %s", oversizedForm)
+                .isEqualTo(413);
+
+        Set<String> sent = new HashSet<>();
+        sent.add(RawInput.sha256(report));
+        forms.forEach(f -> sent.add(RawInput.sha256(f.body())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> keptSince(before).keySet().containsAll(sent));
+        Thread.sleep(300); // late copies, if any, would arrive now
+        Map<String, List<Message>> kept = keptSince(before);
+        assertThat(kept).as("oversized bodies are not read, so not kept")
+                .doesNotContainKeys(RawInput.sha256(oversized.body()), RawInput.sha256(oversizedForm.body()));
+        for (FormBodies.Form form : forms) {
+            List<Message> copies = kept.get(RawInput.sha256(form.body()));
+            assertThat(copies).as("copies of %s", form).hasSize(1);
+            assertThat(EventCollector.bytes(copies.get(0))).as("copy of %s", form).isEqualTo(form.body());
+            assertThat(copies.get(0).getStringProperty("quarantineReason")).as("reason for %s", form)
+                    .isEqualTo("content type must be application/json");
+            assertThat(copies.get(0).getStringProperty("channel")).isEqualTo("v3-report");
+        }
+        assertThat(all.ids()).doesNotContain(DEVICE + ":900004:1587985193");
+    }
+
+    /** The quarantine messages received after the first {@code from}, by the SHA-256 of their bytes. */
+    private Map<String, List<Message>> keptSince(int from) {
+        List<Message> messages = quarantine.messages();
+        return messages.subList(from, messages.size()).stream()
+                .collect(Collectors.groupingBy(m -> RawInput.sha256(EventCollector.bytes(m))));
+    }
+
+    @Test
+    @Order(6)
     void reportIsAnswered503WhenTheBrokerIsDown() throws Exception {
         var broker = bridge.context().hasService(EmbeddedBroker.class).server().getActiveMQServer();
         broker.getConfiguration().setGracefulShutdownEnabled(false); // do not wait 10 s for clients to leave
