@@ -47,13 +47,28 @@ public abstract class FakeHttpServer implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
     protected FakeHttpServer() {
+        this(0, true);
+    }
+
+    /**
+     * A server bound to loopback port {@code port} (0: a free one); when {@code startNow} is false it answers once
+     * the subclass, fully set up, calls {@link #start()}.
+     */
+    protected FakeHttpServer(int port, boolean startNow) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         server.createContext("/", this::serve);
         server.setExecutor(Executors.newFixedThreadPool(4));
+        if (startNow) {
+            server.start();
+        }
+    }
+
+    /** Starts answering (for a server made with {@code startNow} false). */
+    protected final void start() {
         server.start();
     }
 
