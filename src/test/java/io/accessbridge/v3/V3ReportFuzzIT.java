@@ -101,7 +101,6 @@ class V3ReportFuzzIT {
     private static final String OTHER = "v3-other";
     private static final String OFF = "v3-off";
     private static final String GOOD = "v3-good";
-    private static final List<String> FORM_TYPES = List.of("application/x-www-form-urlencoded", "multipart/form-data");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> FIXTURES = fixtureNames();
 
@@ -239,11 +238,7 @@ class V3ReportFuzzIT {
         Map<String, Integer> q = quarantined.counts();
         assertThat(q.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                 .as("the same bytes quarantined twice").isEmpty();
-        Set<String> mayBeKept = new HashSet<>(rejectedBodies);
-        if (formKept.get()) {
-            mayBeKept.add(EMPTY_SHA);
-        }
-        assertThat(q.keySet()).as("quarantined bytes that no report was answered 400/415 for").isSubsetOf(mayBeKept);
+        assertThat(q.keySet()).as("quarantined bytes that no report was answered 400/415 for").isSubsetOf(rejectedBodies);
         for (String id : sims.keySet()) {
             assertThat(v3.counter(id, "resets")).as("resets of %s", id).isZero();
             assertThat(v3.counter(id, "gaps")).as("gaps of %s", id).isZero();
@@ -670,7 +665,6 @@ class V3ReportFuzzIT {
         }
         int rounds = report.repeat() ? 2 : 1;
         boolean backfill = false;
-        int lastStatus = 0;
         for (int round = 0; round < rounds; round++) {
             long checkpoint = expected.device() == null ? -1 : v3.gauge(expected.device(), "v3.checkpoint");
             // a report of another seqnum than the checkpoint's makes the bridge poll the device: wait for it to
@@ -686,7 +680,6 @@ class V3ReportFuzzIT {
                 break;
             }
             count(String.valueOf(answer.status()));
-            lastStatus = answer.status();
             checkAnswer(report, expected, answer, text);
             if (moves) {
                 V3DeviceSimulator sim = sims.get(expected.device());
@@ -711,22 +704,17 @@ class V3ReportFuzzIT {
                 await("event " + expected.eventId() + " stored", () -> all.ids().contains(expected.eventId()));
             }
             case 400, 415 -> {
-                if (isForm(report.contentType()) && lastStatus == 415) {
-                    // known limit: the HTTP server decoded the form itself, the bridge keeps an empty body
-                    firstRejections.putIfAbsent(EMPTY_SHA, new FirstRejection("content type must be application/json", null));
-                    formKept.set(true);
-                } else if (!isForm(report.contentType())) {
-                    rejectedBodies.add(sha);
-                    await("rejected body in quarantine: " + text, () -> quarantined.contains(sha));
-                    QuarantineIndex.Kept kept = quarantined.kept(sha);
-                    assertThat(kept.bytes()).as("quarantined bytes of %s", text).isEqualTo(bytes);
-                    // the same bytes sent again (maybe from elsewhere, for another device) are not kept again
-                    FirstRejection first = firstRejections.computeIfAbsent(sha,
-                            k -> new FirstRejection(expected.reason(), expected.quarantineDevice()));
-                    assertThat(kept.reason()).as("quarantine reason of %s", text).isEqualTo(first.reason());
-                    assertThat(kept.deviceId()).as("quarantined device of %s", text).isEqualTo(first.device());
-                    assertThat(kept.channel()).isEqualTo(V3ReportReceiver.CHANNEL);
-                }
+                // form and multipart bodies too: the bridge reads them as sent (FormBodyCapture)
+                rejectedBodies.add(sha);
+                await("rejected body in quarantine: " + text, () -> quarantined.contains(sha));
+                QuarantineIndex.Kept kept = quarantined.kept(sha);
+                assertThat(kept.bytes()).as("quarantined bytes of %s", text).isEqualTo(bytes);
+                // the same bytes sent again (maybe from elsewhere, for another device) are not kept again
+                FirstRejection first = firstRejections.computeIfAbsent(sha,
+                        k -> new FirstRejection(expected.reason(), expected.quarantineDevice()));
+                assertThat(kept.reason()).as("quarantine reason of %s", text).isEqualTo(first.reason());
+                assertThat(kept.deviceId()).as("quarantined device of %s", text).isEqualTo(first.device());
+                assertThat(kept.channel()).isEqualTo(V3ReportReceiver.CHANNEL);
             }
             case 403 -> {
                 refusedBodies.add(sha);
@@ -747,9 +735,6 @@ class V3ReportFuzzIT {
     }
 
     private static final Map<String, FirstRejection> firstRejections = new ConcurrentHashMap<>();
-    private static final String EMPTY_SHA = RawInput.sha256(new byte[0]);
-    /** Whether a form body was answered 415 (and kept as an empty body: the known limit). */
-    private static final AtomicBoolean formKept = new AtomicBoolean();
 
     private static Report withTransport(Report r, Transport t) {
         return new Report(t, false, r.method(), r.contentType(), r.kind(), r.source(), r.device(), r.seq(), r.action(),
@@ -757,14 +742,7 @@ class V3ReportFuzzIT {
                 r.pick(), r.silent(), r.repeat());
     }
 
-    private static boolean isForm(String contentType) {
-        return contentType != null && FORM_TYPES.stream().anyMatch(contentType.toLowerCase()::startsWith);
-    }
-
     private static void checkAnswer(Report report, Expected expected, RawHttp.Answer answer, String text) throws IOException {
-        if (expected.status() == 415 && isForm(report.contentType()) && answer.status() == 400) {
-            return; // the HTTP server's form decoder refused it before the bridge saw it (known limit)
-        }
         assertThat(answer.status()).as("status for %s %s (answer %s)", report, text, answer.body())
                 .isEqualTo(expected.status());
         if (expected.status() == 413 || expected.status() == 405) {
