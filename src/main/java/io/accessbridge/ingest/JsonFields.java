@@ -32,6 +32,33 @@ public final class JsonFields {
         throw new InvalidEventException("field '" + field + "' must be a string");
     }
 
+    /**
+     * Longest identifier accepted ({@code deviceSN}, {@code device-id}, {@code uuid}, {@code trace_id}): they
+     * become the event id, the CloudEvent source and broker message properties, and a message's properties
+     * must fit the broker's header limit, so a longer one is bad input rather than a store that fails on every
+     * re-send.
+     */
+    public static final int MAX_IDENTIFIER_LENGTH = 128;
+
+    /** A text field that identifies something: at most {@link #MAX_IDENTIFIER_LENGTH} characters. */
+    public static String identifier(JsonNode node, String field) {
+        String s = text(node, field);
+        if (s != null && s.length() > MAX_IDENTIFIER_LENGTH) {
+            throw new InvalidEventException("field '" + field + "' is longer than " + MAX_IDENTIFIER_LENGTH
+                    + " characters");
+        }
+        return s;
+    }
+
+    /** A required identifier ({@link #identifier}). */
+    public static String requiredIdentifier(JsonNode node, String field) {
+        String s = identifier(node, field);
+        if (s == null) {
+            throw new InvalidEventException("field '" + field + "' is required");
+        }
+        return s;
+    }
+
     /** A required text field. */
     public static String requiredText(JsonNode node, String field) {
         String s = text(node, field);

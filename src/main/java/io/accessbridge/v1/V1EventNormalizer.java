@@ -2,10 +2,11 @@ package io.accessbridge.v1;
 
 import static io.accessbridge.ingest.JsonFields.bool;
 import static io.accessbridge.ingest.JsonFields.decimal;
+import static io.accessbridge.ingest.JsonFields.identifier;
 import static io.accessbridge.ingest.JsonFields.integer;
 import static io.accessbridge.ingest.JsonFields.object;
+import static io.accessbridge.ingest.JsonFields.requiredIdentifier;
 import static io.accessbridge.ingest.JsonFields.requiredInteger;
-import static io.accessbridge.ingest.JsonFields.requiredText;
 import static io.accessbridge.ingest.JsonFields.smallInteger;
 import static io.accessbridge.ingest.JsonFields.text;
 
@@ -72,7 +73,7 @@ public final class V1EventNormalizer {
     }
 
     private NormalizedEvent recognition(JsonNode d, SourceContext ctx) {
-        String serial = text(d, "deviceSN");
+        String serial = identifier(d, "deviceSN");
         String deviceId = deviceId(ctx, serial);
         Instant time = instant(requiredInteger(d, "timestamp"), "timestamp");
         Boolean pass = bool(d, "pass");
@@ -85,7 +86,7 @@ public final class V1EventNormalizer {
         Double recognizeScore = decimal(d, "recognizeScore");
         Double livenessScore = decimal(d, "livenessScore");
         Double bodyTemperature = decimal(d, "bodyTemperature");
-        String uuid = text(d, "uuid");
+        String uuid = identifier(d, "uuid");
         JsonNode user = object(d, "user");
 
         boolean granted = Boolean.TRUE.equals(pass);
@@ -130,8 +131,8 @@ public final class V1EventNormalizer {
     }
 
     private NormalizedEvent alarm(JsonNode d, SourceContext ctx) {
-        String deviceId = deviceId(ctx, text(d, "deviceSN"));
-        String traceId = requiredText(d, "trace_id");
+        String deviceId = deviceId(ctx, identifier(d, "deviceSN"));
+        String traceId = requiredIdentifier(d, "trace_id");
         long rawStatus = requiredInteger(d, "status");
         int status = (int) rawStatus;
         String state = status == rawStatus ? V1Codes.ALARM_STATUS.get(status) : null;

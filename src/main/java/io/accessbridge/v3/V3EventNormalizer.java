@@ -61,7 +61,7 @@ public final class V3EventNormalizer {
         if (event == null || !event.isObject()) {
             throw new InvalidEventException("v3 event must be a JSON object");
         }
-        String eventDeviceId = JsonFields.text(event, "device-id");
+        String eventDeviceId = JsonFields.identifier(event, "device-id");
         String deviceId = ctx.deviceId() != null ? ctx.deviceId() : eventDeviceId;
         if (deviceId == null) {
             throw new InvalidEventException("field 'device-id' is required when the device is not known");

@@ -262,6 +262,23 @@ class V1EventNormalizerTest {
     }
 
     @Test
+    void identifiersLongerThan128CharactersAreRejectedWithoutTheirValue() {
+        String longest = "S".repeat(128);
+        ObjectNode ok = (ObjectNode) Fixtures.json("v1/003-recognition.json");
+        ((ObjectNode) ok.get("data")).put("deviceSN", longest);
+        assertThat(normalizer.normalize(ok, PUSH).event().deviceId()).isEqualTo(longest);
+
+        for (String[] field : new String[][] {{"v1/003-recognition.json", "deviceSN"}, {"v1/003-recognition.json", "uuid"},
+            {"v1/002-alarm.json", "trace_id"}}) {
+            ObjectNode record = (ObjectNode) Fixtures.json(field[0]);
+            ((ObjectNode) record.get("data")).put(field[1], "X".repeat(129));
+            assertThatThrownBy(() -> normalizer.normalize(record, PUSH)).as(field[1])
+                    .isInstanceOf(InvalidEventException.class)
+                    .hasMessage("field '" + field[1] + "' is longer than 128 characters");
+        }
+    }
+
+    @Test
     void unknownEventTypeIsRejectedWithTheTypeInTheMessage() {
         assertThatThrownBy(() -> normalizer.normalize(RawInput.parseJson("{\"type\":7,\"data\":{}}".getBytes()), PUSH))
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("unknown event type 7");

@@ -20,14 +20,12 @@ import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
 import io.accessbridge.testing.fuzz.FormBodies;
 import io.accessbridge.testing.fuzz.FormBodies.Form;
+import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
+import io.accessbridge.testing.fuzz.RawHttp;
+import io.accessbridge.testing.fuzz.RawHttp.Answer;
 import jakarta.jms.Message;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +43,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
@@ -495,9 +491,6 @@ class V1PushFuzzIT {
 
     // ---------------------------------------------------------------- transport
 
-    record Answer(int status, String body) {
-    }
-
     private static Answer send(Push push) throws Exception {
         return switch (push.transport()) {
             case POST, OTHER_METHOD -> {
@@ -511,124 +504,31 @@ class V1PushFuzzIT {
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 yield new Answer(r.statusCode(), r.body());
             }
-            case TRICKLE -> raw(push, push.body().length);
-            case CUT_OFF -> raw(push, push.body().length / 2);
+            case TRICKLE -> RawHttp.send(null, port(), "POST", push.path(), push.contentType(), push.body(),
+                    RawHttp.Mode.TRICKLE);
+            case CUT_OFF -> RawHttp.send(null, port(), "POST", push.path(), push.contentType(), push.body(),
+                    RawHttp.Mode.CUT_OFF);
         };
-    }
-
-    /** POST over a raw socket: headers at once, then {@code sent} bytes of the body one or a few per write. */
-    private static Answer raw(Push push, int sent) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
-            socket.setSoTimeout(20_000);
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            String head = "POST " + push.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + (push.contentType() == null ? "" : "Content-Type: " + push.contentType() + "\r\n")
-                    + "Content-Length: " + push.body().length + "\r\nConnection: close\r\n\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            int step = Math.max(1, sent / 150);
-            for (int at = 0; at < sent; at += step) {
-                out.write(push.body(), at, Math.min(step, sent - at));
-                out.flush();
-                Thread.sleep(1);
-            }
-            if (sent < push.body().length) {
-                return null; // cut off: the socket closes here
-            }
-            return readResponse(socket.getInputStream());
-        }
     }
 
     private static int port() {
         return URI.create(bridge.baseUrl()).getPort();
     }
 
-    private static Answer readResponse(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed before the answer's headers ended: " + head);
-            }
-            head.write(b);
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        int length = -1;
-        boolean chunked = false;
-        for (String line : lines) {
-            String lower = line.toLowerCase();
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                chunked = true;
-            }
-        }
-        byte[] body;
-        if (chunked) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            while (true) {
-                String size = readLine(in).trim();
-                int n = Integer.parseInt(size.split(";")[0], 16);
-                if (n == 0) {
-                    break;
-                }
-                out.write(in.readNBytes(n));
-                readLine(in);
-            }
-            body = out.toByteArray();
-        } else {
-            body = length >= 0 ? in.readNBytes(length) : in.readAllBytes();
-        }
-        return new Answer(status, new String(body, StandardCharsets.UTF_8));
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            if (b != '\r') {
-                sb.append((char) b);
-            }
-        }
-        return sb.toString();
-    }
-
     // ---------------------------------------------------------------- the good device and the bridge's health
 
     /** A device that pushes valid records, one in flight, as real devices do; counts every answer. */
-    static final class GoodDevice {
+    static final class GoodDevice extends GoodDeviceLoop {
         final Set<String> stored = ConcurrentHashMap.newKeySet();
-        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::run, "good-device");
         private final byte[] template = Fixtures.bytes("v1/003-recognition.json");
 
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
+        GoodDevice() {
+            super("good-device", 15);
         }
 
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(30_000);
-        }
-
-        private void run() {
-            while (running.get()) {
-                try {
-                    pushOne();
-                    Thread.sleep(15);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    failures.add(e.toString());
-                }
-            }
+        @Override
+        protected void step() throws Exception {
+            pushOne();
         }
 
         /** Pushes one valid record and checks the answer is 200 with code 200. */

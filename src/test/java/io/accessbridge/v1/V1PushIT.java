@@ -130,6 +130,24 @@ class V1PushIT {
     }
 
     @Test
+    void aSerialNumberTooLongForTheBrokersHeadersIs400AndQuarantinedNot503() throws Exception {
+        // 10 KB in the event id, the CloudEvent source and the properties: the broker would refuse the message on
+        // every re-send (its header limit), and a 503 would keep the device re-sending it forever
+        String record = new String(Fixtures.bytes("v1/003-recognition.json"), StandardCharsets.UTF_8)
+                .replace("PS71HD01MC22B00003", "S".repeat(10_000));
+        byte[] bytes = record.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = post("/v1/events", bytes, "application/json");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(MAPPER.readTree(r.body()).get("msg").asText())
+                .isEqualTo("invalid event: field 'deviceSN' is longer than 128 characters");
+        await().atMost(Duration.ofSeconds(10)).until(() -> quarantine.messages().stream()
+                .anyMatch(m -> EventCollector.bytes(m).length == bytes.length));
+        Message kept = quarantine.messages().stream().filter(m -> EventCollector.bytes(m).length == bytes.length)
+                .findFirst().orElseThrow();
+        assertThat(EventCollector.bytes(kept)).isEqualTo(bytes);
+    }
+
+    @Test
     void unknownEventTypeAndWrongFieldTypeAre400() throws Exception {
         HttpResponse<String> unknown = post("/v1/events", "{\"type\":9,\"data\":{}}".getBytes(), "application/json");
         assertThat(unknown.statusCode()).isEqualTo(400);

@@ -25,6 +25,7 @@ import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.testing.fuzz.BadJson;
 import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
+import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
 import io.accessbridge.testing.fuzz.QuarantineIndex;
 import io.accessbridge.testing.fuzz.RememberSeed;
@@ -40,7 +41,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -620,44 +619,24 @@ class V1WebSocketFuzzIT {
     // ---------------------------------------------------------------- the good device and the bridge's health
 
     /** A device that streams valid records on its own connection; every one must be stored once. */
-    static final class GoodDevice {
+    static final class GoodDevice extends GoodDeviceLoop {
         final Set<String> sent = ConcurrentHashMap.newKeySet();
-        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::run, "good-ws-device");
 
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
+        GoodDevice() {
+            super("good-ws-device", 20);
         }
 
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(30_000);
-        }
-
-        private void run() {
-            while (running.get()) {
-                try {
-                    if (good.currentWsClients() != 1) {
-                        failures.add("the good device has " + good.currentWsClients() + " WebSocket clients");
-                        return;
-                    }
-                    long dropped = good.stats().wsFramesDropped();
-                    V1Record r = good.emit().orElseThrow();
-                    if (good.stats().wsFramesDropped() != dropped) {
-                        failures.add("the bridge did not read the good device's connection: a record was dropped");
-                        return;
-                    }
-                    sent.add(idOf(r, GOOD));
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception | AssertionError e) {
-                    failures.add(e.toString());
-                    return;
-                }
+        @Override
+        protected void step() {
+            if (good.currentWsClients() != 1) {
+                throw new AssertionError("the good device has " + good.currentWsClients() + " WebSocket clients");
             }
+            long dropped = good.stats().wsFramesDropped();
+            V1Record r = good.emit().orElseThrow();
+            if (good.stats().wsFramesDropped() != dropped) {
+                throw new AssertionError("the bridge did not read the good device's connection: a record was dropped");
+            }
+            sent.add(idOf(r, GOOD));
         }
     }
 

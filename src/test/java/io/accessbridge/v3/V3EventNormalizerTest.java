@@ -332,6 +332,17 @@ class V3EventNormalizerTest {
     }
 
     @Test
+    void aDeviceIdLongerThan128CharactersIsRejectedWithoutItsValue() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode)
+                fixture("spec-example-face.json");
+        event.put("device-id", "D".repeat(128));
+        assertThat(V3EventNormalizer.normalize(event, FETCH).event().deviceId()).isEqualTo("D".repeat(128));
+        event.put("device-id", "D".repeat(129));
+        assertThatThrownBy(() -> V3EventNormalizer.normalize(event, FETCH)).isInstanceOf(InvalidEventException.class)
+                .hasMessage("field 'device-id' is longer than 128 characters");
+    }
+
+    @Test
     void unknownEventNamesTheVendorCode() throws IOException {
         assertThatThrownBy(() -> V3EventNormalizer.normalize(fixture("invalid/unknown-event.json"), FETCH))
                 .hasMessage("field 'event' has an unknown value 'elevator'");

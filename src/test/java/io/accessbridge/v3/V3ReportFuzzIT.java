@@ -22,6 +22,7 @@ import io.accessbridge.testing.V3Inventory;
 import io.accessbridge.testing.fuzz.BadJson;
 import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
+import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
 import io.accessbridge.testing.fuzz.QuarantineIndex;
 import io.accessbridge.testing.fuzz.RememberSeed;
@@ -38,7 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,7 +47,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -844,35 +843,17 @@ class V3ReportFuzzIT {
     }
 
     /** A v3 device that logs an event every few tens of milliseconds and reports each (the simulator's own reporter). */
-    static final class GoodDevice {
+    static final class GoodDevice extends GoodDeviceLoop {
         final AtomicInteger added = new AtomicInteger();
-        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::run, "good-v3-device");
 
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
+        GoodDevice() {
+            super("good-v3-device", 40);
         }
 
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(30_000);
-        }
-
-        private void run() {
-            while (running.get()) {
-                try {
-                    good.addEvents(1);
-                    added.incrementAndGet();
-                    Thread.sleep(40);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    failures.add(e.toString());
-                    return;
-                }
-            }
+        @Override
+        protected void step() {
+            good.addEvents(1);
+            added.incrementAndGet();
         }
     }
 
