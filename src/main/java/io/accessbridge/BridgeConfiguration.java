@@ -18,6 +18,7 @@ import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.PublishOncePolicy;
 import io.accessbridge.ingest.PublishOutcomeLog;
 import io.accessbridge.ingest.Quarantine;
+import io.accessbridge.inventory.DeviceConfig;
 import io.accessbridge.inventory.DeviceInventory;
 import io.accessbridge.inventory.DeviceInventoryLoader;
 import io.accessbridge.privacy.PrivacyPolicy;
@@ -108,8 +109,11 @@ public class BridgeConfiguration extends BeanConfiguration {
         return once("deviceInventory", () -> {
             DeviceInventory inventory = new DeviceInventoryLoader(System.getenv())
                     .load(Path.of(properties().string("bridge.devices.file", "config/devices.yaml")));
-            inventory.sharedHosts().forEach(host -> LOG.info("Several devices have address {}: what arrives from it "
-                    + "without a device id of its own (path, serial number, device-id) is not put on any of them", host));
+            inventory.sharedHosts().forEach(host -> LOG.warn("Devices {} have the same address {}: what arrives from it "
+                    + "without an id of its own (device path, deviceSN, a v3 device-id that is an inventory id or "
+                    + "serialNumber) is put on none of them; their v3 event-reports are refused (403) and polled instead",
+                    inventory.devices().stream().filter(d -> d.host().filter(host::equals).isPresent())
+                            .map(DeviceConfig::id).toList(), host));
             return inventory;
         });
     }

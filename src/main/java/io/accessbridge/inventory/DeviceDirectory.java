@@ -25,6 +25,11 @@ public interface DeviceDirectory {
      */
     Optional<DeviceProfile> byAddress(String ipAddress);
 
+    /** Whether several inventory devices have this IP address (then {@link #byAddress} names none). */
+    default boolean sharedAddress(String ipAddress) {
+        return false;
+    }
+
     /** The device with this serial number ({@code deviceSN}). */
     Optional<DeviceProfile> bySerial(String serialNumber);
 

@@ -56,6 +56,11 @@ public final class DeviceInventory implements DeviceDirectory {
         return Set.copyOf(sharedHosts);
     }
 
+    @Override
+    public boolean sharedAddress(String ipAddress) {
+        return sharedHosts.contains(ipAddress);
+    }
+
     /** The device at this address; none when the address is shared by several devices (no guessing). */
     @Override
     public Optional<DeviceProfile> byAddress(String ipAddress) {

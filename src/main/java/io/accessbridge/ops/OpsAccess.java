@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class OpsAccess {
      */
     public void check(Exchange exchange) {
         Message m = exchange.getMessage();
-        String authorization = m.getHeader("Authorization", String.class);
+        String authorization = authorization(m);
         m.removeHeader("Authorization");
         if (token == null || presents(authorization)) {
             return;
@@ -66,6 +67,18 @@ public final class OpsAccess {
         m.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         m.setBody("{\"error\":\"unauthorized\",\"detail\":\"this bridge's operations API needs its token "
                 + "(Authorization: Bearer <bridge.ops.token>)\"}");
+    }
+
+    /**
+     * The request's {@code Authorization} header as the client sent it. platform-http also copies query
+     * parameters into the message headers, so a message header could come from {@code ?Authorization=...}:
+     * a token in a URL ends up in browser histories and proxy logs, and is not accepted.
+     */
+    private static String authorization(Message m) {
+        if (m instanceof HttpMessage http && http.getRequest() != null) {
+            return http.getRequest().getHeader("Authorization");
+        }
+        return m.getHeader("Authorization", String.class);
     }
 
     boolean presents(String authorization) {

@@ -92,27 +92,70 @@ public final class V3ReportReceiver {
         }
         if (profile.isEmpty() && remote != null) {
             profile = devices.byAddress(remote);
+            if (profile.isEmpty() && devices.sharedAddress(remote)) {
+                throw new UnattributedReportException(remote);
+            }
         }
         return profile;
     }
 
     /**
-     * An {@code event-report} from a device whose inventory entry has {@code channels.report: false}:
-     * answered 403, not stored and not quarantined (it is not bad input; the poller reads the event).
+     * An {@code event-report} the bridge does not store although it is well formed: answered 403, not
+     * stored and not quarantined (it is not bad input); the poller reads the event.
      */
-    public static final class ReportChannelOffException extends RuntimeException {
+    public abstract static class ReportRefusedException extends RuntimeException {
 
-        private final String deviceId;
+        private final String source;
+
+        ReportRefusedException(String message, String source) {
+            super(message, null, false, false);
+            this.source = source;
+        }
+
+        /** The device's inventory id, or the address the report came from. */
+        public String source() {
+            return source;
+        }
+
+        /** Why, for the log (once per source) and the reply. */
+        public abstract String why();
+    }
+
+    /** From a device whose inventory entry has {@code channels.report: false}. */
+    public static final class ReportChannelOffException extends ReportRefusedException {
 
         /** For the device with this inventory id. */
         public ReportChannelOffException(String deviceId) {
-            super("event-report is off for device " + deviceId + " (channels.report: false)");
-            this.deviceId = deviceId;
+            super("event-report is off for device " + deviceId + " (channels.report: false)", deviceId);
         }
 
         /** The device's inventory id. */
         public String deviceId() {
-            return deviceId;
+            return source();
+        }
+
+        @Override
+        public String why() {
+            return "event-report is off for this device (channels.report: false in the inventory)";
+        }
+    }
+
+    /**
+     * From an address several inventory devices share, with a {@code device-id} that is none of their ids or
+     * serial numbers: storing it under that {@code device-id} would store the event a second time when the
+     * device's poller fetches it under its inventory id.
+     */
+    public static final class UnattributedReportException extends ReportRefusedException {
+
+        /** For a report from this address. */
+        public UnattributedReportException(String address) {
+            super("event-report from " + address + ", an address several devices share, names none of them", address);
+        }
+
+        @Override
+        public String why() {
+            return "several inventory devices have this address and the report's device-id is none of their ids or "
+                    + "serialNumbers (set serialNumber in the inventory)";
         }
     }
 

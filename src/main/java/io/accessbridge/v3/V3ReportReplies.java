@@ -25,7 +25,7 @@ public final class V3ReportReplies {
     private static final Logger LOG = LoggerFactory.getLogger(V3ReportReplies.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Set<String> refusedDevices = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedSources = ConcurrentHashMap.newKeySet();
 
     /** The stored event's answer. */
     public void accepted(Exchange exchange) {
@@ -41,17 +41,21 @@ public final class V3ReportReplies {
     }
 
     /**
-     * The answer to a device whose {@code event-report} channel is off: 403, nothing stored; the
-     * poller reads its events. Logged once per device.
+     * The answer to a report the bridge does not take ({@link V3ReportReceiver.ReportRefusedException}: the
+     * device's report channel is off, or the report cannot be put on one device): 403, nothing stored; the
+     * poller reads its events. Logged once per device or address.
      */
     public void refused(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String device = cause instanceof V3ReportReceiver.ReportChannelOffException off ? off.deviceId() : "?";
-        if (refusedDevices.add(device)) {
-            LOG.warn("event-report from device {} refused (channels.report: false in the inventory); its events are"
-                    + " read by polling", device);
+        if (cause instanceof V3ReportReceiver.ReportRefusedException refused) {
+            if (refusedSources.add(refused.source())) {
+                LOG.warn("event-report from {} refused: {}; its events are read by polling", refused.source(),
+                        refused.why());
+            }
+            write(exchange, 403, 403, refused.why() + "; the bridge reads its events with event-fetch");
+        } else {
+            write(exchange, 403, 403, "event-report refused; the bridge reads its events with event-fetch");
         }
-        write(exchange, 403, 403, "event-report is off for this device; the bridge reads its events with event-fetch");
     }
 
     /** The answer when the event could not be stored: 503; the poller will fetch it. */

@@ -52,6 +52,13 @@ class OpsAccessIT {
                 assertThat(send(get(base + path).header("Authorization", basic(TOKEN, "x"))).statusCode())
                         .as("%s with the token as a Basic user name", path).isEqualTo(401);
             }
+            String inQuery = "?Authorization=" + java.net.URLEncoder.encode("Bearer " + TOKEN, StandardCharsets.UTF_8);
+            assertThat(send(get(base + "/api/status" + inQuery)).statusCode()).as("the token in the query").isEqualTo(401);
+            assertThat(send(get(base + "/api/status" + inQuery.replace("Authorization", "authorization")))
+                    .statusCode()).as("the token in the query, lower case").isEqualTo(401);
+            assertThat(send(get(base + "/api/status?Authorization=Bearer%20wrong").header("Authorization", "Bearer " + TOKEN))
+                    .statusCode()).as("a query parameter does not override the header").isEqualTo(200);
+
             HttpRequest replay = HttpRequest.newBuilder(URI.create(base + "/api/targets/http/replay"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build();
             HttpResponse<String> refused = send(HttpRequest.newBuilder(replay, (n, v) -> true));

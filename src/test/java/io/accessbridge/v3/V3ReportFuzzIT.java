@@ -513,12 +513,17 @@ class V3ReportFuzzIT {
     /** The device a body is reported for, as the receiver tells it; {@code null} when none of the inventory. */
     private static String targetDevice(JsonNode body, String remote) {
         try {
-            String id = JsonFields.text(body, "device-id");
-            return (id == null ? java.util.Optional.<DeviceProfile>empty() : inventory.byId(id))
-                    .or(() -> inventory.byAddress(remote)).map(DeviceProfile::id).orElse(null);
+            return known(JsonFields.text(body, "device-id")).or(() -> inventory.byAddress(remote))
+                    .map(DeviceProfile::id).orElse(null);
         } catch (InvalidEventException e) {
             return null;
         }
+    }
+
+    /** The inventory device a report's {@code device-id} names: its inventory id, else its serial number. */
+    private static java.util.Optional<DeviceProfile> known(String deviceId) {
+        return deviceId == null ? java.util.Optional.empty()
+                : inventory.byId(deviceId).or(() -> inventory.bySerial(deviceId));
     }
 
     private static ObjectNode heldEvent(V3DeviceSimulator sim, long seqnum) {
@@ -603,10 +608,15 @@ class V3ReportFuzzIT {
                 throw new InvalidEventException("field 'body' must be an object with the event");
             }
             String named = JsonFields.text(body, "device-id");
-            java.util.Optional<DeviceProfile> profile = (named == null ? java.util.Optional.<DeviceProfile>empty()
-                    : inventory.byId(named)).or(() -> inventory.byAddress(remote));
+            java.util.Optional<DeviceProfile> profile = known(named);
+            if (profile.isEmpty()) {
+                profile = inventory.byAddress(remote);
+                if (profile.isEmpty() && inventory.sharedAddress(remote)) {
+                    return new Expected(403, reqid, "several inventory devices have this address", null, null, null, -1);
+                }
+            }
             if (profile.isPresent() && !profile.get().channels().report()) {
-                return new Expected(403, reqid, null, null, null, null, -1);
+                return new Expected(403, reqid, "event-report is off", null, null, null, -1);
             }
             SourceContext ctx = SourceContext.of(V3ReportReceiver.CHANNEL, remote);
             if (profile.isPresent()) {
@@ -767,7 +777,7 @@ class V3ReportFuzzIT {
         }
         switch (expected.status()) {
             case 200 -> assertThat(reply.has("msg")).as("msg in %s", answer.body()).isFalse();
-            case 403 -> assertThat(reply.path("msg").asText()).contains("event-report is off");
+            case 403 -> assertThat(reply.path("msg").asText()).as("msg for %s", text).contains(expected.reason());
             default -> assertThat(reply.path("msg").asText()).as("msg for %s", text)
                     .isEqualTo("invalid event-report: " + expected.reason());
         }

@@ -1,6 +1,7 @@
 package io.accessbridge.v3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -49,8 +50,16 @@ class V3ReportReceiverTest {
         assertThat(deviceOf("nat-b", "10.0.9.1")).isEqualTo("nat-b");
         assertThat(deviceOf("DEV-A-0001", "10.0.9.1")).as("by serial number").isEqualTo("nat-a");
         assertThat(deviceOf("DEV-UNKNOWN", "10.0.9.2")).as("by an address of one device").isEqualTo("alone");
-        assertThat(deviceOf("DEV-UNKNOWN", "10.0.9.1")).as("an address two devices share names neither")
+        assertThat(deviceOf("DEV-UNKNOWN", "10.0.9.3")).as("an address of no device: the device-id as sent")
                 .isEqualTo("DEV-UNKNOWN");
+    }
+
+    @Test
+    void aReportFromAnAddressTwoDevicesShareThatNamesNeitherIsRefusedNotStoredUnderAnotherId() {
+        // stored under "DEV-UNKNOWN" it would be stored again when nat-a's or nat-b's poller fetches it
+        assertThatThrownBy(() -> deviceOf("DEV-UNKNOWN", "10.0.9.1"))
+                .isInstanceOf(V3ReportReceiver.UnattributedReportException.class)
+                .isInstanceOf(V3ReportReceiver.ReportRefusedException.class);
     }
 
     private String deviceOf(String deviceId, String remote) throws Exception {
