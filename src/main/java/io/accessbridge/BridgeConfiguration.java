@@ -13,6 +13,7 @@ import io.accessbridge.config.BridgeProperties;
 import io.accessbridge.images.ImageStore;
 import io.accessbridge.ingest.EventPublishStep;
 import io.accessbridge.ingest.FormBodyCapture;
+import io.accessbridge.ingest.HttpFailureLog;
 import io.accessbridge.ingest.CanonicalMessage;
 import io.accessbridge.ingest.InFlightIds;
 import io.accessbridge.ingest.PublishOncePolicy;
@@ -340,6 +341,8 @@ public class BridgeConfiguration extends BeanConfiguration {
                 if (!alreadyStarted) {
                     // form and multipart bodies on the device inputs are kept as sent (quarantine)
                     FormBodyCapture.install(ctx, "ingest-v1-http", "ingest-v3-report");
+                    // cut-off requests and oversized bodies logged in the bridge's words, not as router ERRORs
+                    HttpFailureLog.install(ctx);
                 }
             }
 
