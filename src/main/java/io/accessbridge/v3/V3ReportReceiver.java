@@ -19,8 +19,7 @@ import org.apache.camel.Exchange;
  * ({@code {"action":"event-report","header":{"reqid":..},"body":{"device-id":..,"seqnum":..,...}}}),
  * tells which device sent it (the body's {@code device-id} when it is an inventory id or serial number,
  * else the sender's address when exactly one inventory device has it, else the {@code device-id} as it
- * is), normalises the event and
- * leaves its broker message on the exchange. The route publishes it, then calls
+ * is), normalises the event and leaves its broker message on the exchange. The route publishes it, then calls
  * {@link V3Pollers#reported} and {@link V3ReportReplies#accepted}.
  */
 public final class V3ReportReceiver {
