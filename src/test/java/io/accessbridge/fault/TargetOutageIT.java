@@ -70,9 +70,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code FAULT target-down-minutes@webhook} (target: none lost; copies allowed, at-least-once, and reported).
  *
  * <p>The outage lasts {@code -Dfault.target-outage} (ISO-8601, default and minimum {@code PT2M}); the test is
- * bounded to the outage plus 4 minutes. Failsafe ends a forked JVM after 15 minutes (pom), so up to about
- * {@code PT10M} can be run: {@code mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=TargetOutageIT -Dfault.target-outage=PT10M}.
+ * bounded to the outage plus 4 minutes and by a 15-minute JUnit timeout, so up to about {@code PT10M} can be
+ * run, alone (failsafe ends its forked JVM, which runs every IT, after 20 minutes: pom):
+ * {@code mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=TargetOutageIT
+ * -Dfault.target-outage=PT10M}.
  */
 class TargetOutageIT {
 
@@ -172,7 +173,7 @@ class TargetOutageIT {
     }
 
     @Test
-    @Timeout(value = 15, unit = TimeUnit.MINUTES) // failsafe's fork limit; the scenario bounds itself tighter
+    @Timeout(value = 15, unit = TimeUnit.MINUTES) // a ceiling for long outages; the scenario bounds itself tighter
     void aWebhookTargetDownForMinutesGetsEveryEventAfterwardsWithNothingDeadLetteredAndNoHammering() {
         assertTimeoutPreemptively(OUTAGE.plus(BEYOND_OUTAGE), this::targetDownForMinutes,
                 "the scenario took longer than the outage plus " + BEYOND_OUTAGE);
