@@ -46,28 +46,9 @@ public final class V3ReportReceiver {
         HttpInput.JsonRequest read = HttpInput.readJson(exchange, CHANNEL);
         JsonNode request = read.body();
         String remote = read.remoteAddress();
-        if (!request.isObject()) {
-            throw new InvalidEventException("request must be a JSON object");
-        }
-        JsonNode header = request.get("header");
-        JsonNode reqid = header != null && header.isObject() ? header.get("reqid") : null;
-        if (reqid != null && (reqid.isTextual() || reqid.isIntegralNumber())) {
-            exchange.setProperty(REQID, reqid);
-        } else {
-            throw new InvalidEventException("field 'header.reqid' is required (text or integer)");
-        }
-        JsonNode action = request.get("action");
-        if (action == null || !action.isTextual() || !action.asText().equals("event-report")) {
-            throw new InvalidEventException("field 'action' must be 'event-report'");
-        }
-        JsonNode body = request.get("body");
-        if (body == null || !body.isObject()) {
-            throw new InvalidEventException("field 'body' must be an object with the event");
-        }
-        Optional<DeviceProfile> profile = profile(body, remote);
-        if (profile.isPresent() && !profile.get().channels().report()) {
-            throw new ReportChannelOffException(profile.get().id());
-        }
+        exchange.setProperty(REQID, reqid(request));
+        JsonNode body = event(request);
+        Optional<DeviceProfile> profile = sender(body, remote);
         SourceContext ctx = SourceContext.of(CHANNEL, remote);
         if (profile.isPresent()) {
             DeviceProfile p = profile.get();
@@ -83,8 +64,43 @@ public final class V3ReportReceiver {
         canonicalMessage.apply(exchange.getMessage(), normalized);
     }
 
-    private Optional<DeviceProfile> profile(JsonNode body, String remote) {
-        String deviceId = JsonFields.text(body, "device-id");
+    /**
+     * The request's {@code header.reqid} (echoed in every answer from here on); throws
+     * {@link InvalidEventException} when the request is not an object or has none.
+     */
+    public static JsonNode reqid(JsonNode request) {
+        if (!request.isObject()) {
+            throw new InvalidEventException("request must be a JSON object");
+        }
+        JsonNode header = request.get("header");
+        JsonNode reqid = header != null && header.isObject() ? header.get("reqid") : null;
+        if (reqid == null || !(reqid.isTextual() || reqid.isIntegralNumber())) {
+            throw new InvalidEventException("field 'header.reqid' is required (text or integer)");
+        }
+        return reqid;
+    }
+
+    /** The reported event, {@code body}; throws {@link InvalidEventException} when the request is no event-report. */
+    public static JsonNode event(JsonNode request) {
+        JsonNode action = request.get("action");
+        if (action == null || !action.isTextual() || !action.asText().equals("event-report")) {
+            throw new InvalidEventException("field 'action' must be 'event-report'");
+        }
+        JsonNode body = request.get("body");
+        if (body == null || !body.isObject()) {
+            throw new InvalidEventException("field 'body' must be an object with the event");
+        }
+        return body;
+    }
+
+    /**
+     * The inventory device that reported this event: the one the event's {@code device-id} names (inventory id,
+     * else serial number), else the one device at the sender's address; empty when the inventory knows neither.
+     * Throws {@link ReportRefusedException} for a report the bridge does not take: its device has the report
+     * channel off, or several inventory devices share the address and the {@code device-id} names none of them.
+     */
+    public Optional<DeviceProfile> sender(JsonNode event, String remote) {
+        String deviceId = JsonFields.text(event, "device-id");
         Optional<DeviceProfile> profile = deviceId == null ? Optional.empty() : devices.byId(deviceId);
         if (profile.isEmpty() && deviceId != null) {
             profile = devices.bySerial(deviceId);
@@ -94,6 +110,9 @@ public final class V3ReportReceiver {
             if (profile.isEmpty() && devices.sharedAddress(remote)) {
                 throw new UnattributedReportException(remote);
             }
+        }
+        if (profile.isPresent() && !profile.get().channels().report()) {
+            throw new ReportChannelOffException(profile.get().id());
         }
         return profile;
     }

@@ -513,17 +513,17 @@ class V3ReportFuzzIT {
     /** The device a body is reported for, as the receiver tells it; {@code null} when none of the inventory. */
     private static String targetDevice(JsonNode body, String remote) {
         try {
-            return known(JsonFields.text(body, "device-id")).or(() -> inventory.byAddress(remote))
-                    .map(DeviceProfile::id).orElse(null);
-        } catch (InvalidEventException e) {
+            return receiver().sender(body, remote).map(DeviceProfile::id).orElse(null);
+        } catch (V3ReportReceiver.ReportChannelOffException e) {
+            return e.deviceId();
+        } catch (V3ReportReceiver.UnattributedReportException | InvalidEventException e) {
             return null;
         }
     }
 
-    /** The inventory device a report's {@code device-id} names: its inventory id, else its serial number. */
-    private static java.util.Optional<DeviceProfile> known(String deviceId) {
-        return deviceId == null ? java.util.Optional.empty()
-                : inventory.byId(deviceId).or(() -> inventory.bySerial(deviceId));
+    /** The bridge's own receiver on the bridge's inventory: which device a report is for, or why it is refused. */
+    private static V3ReportReceiver receiver() {
+        return new V3ReportReceiver(inventory, null);
     }
 
     private static ObjectNode heldEvent(V3DeviceSimulator sim, long seqnum) {
@@ -590,33 +590,13 @@ class V3ReportFuzzIT {
         String device = null;
         try {
             JsonNode request = RawInput.parseJson(bytes);
-            if (!request.isObject()) {
-                throw new InvalidEventException("request must be a JSON object");
-            }
-            JsonNode header = request.get("header");
-            JsonNode id = header != null && header.isObject() ? header.get("reqid") : null;
-            if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
-                throw new InvalidEventException("field 'header.reqid' is required (text or integer)");
-            }
-            reqid = id;
-            JsonNode action = request.get("action");
-            if (action == null || !action.isTextual() || !action.asText().equals("event-report")) {
-                throw new InvalidEventException("field 'action' must be 'event-report'");
-            }
-            JsonNode body = request.get("body");
-            if (body == null || !body.isObject()) {
-                throw new InvalidEventException("field 'body' must be an object with the event");
-            }
-            String named = JsonFields.text(body, "device-id");
-            java.util.Optional<DeviceProfile> profile = known(named);
-            if (profile.isEmpty()) {
-                profile = inventory.byAddress(remote);
-                if (profile.isEmpty() && inventory.sharedAddress(remote)) {
-                    return new Expected(403, reqid, "several inventory devices have this address", null, null, null, -1);
-                }
-            }
-            if (profile.isPresent() && !profile.get().channels().report()) {
-                return new Expected(403, reqid, "event-report is off", null, null, null, -1);
+            reqid = V3ReportReceiver.reqid(request);
+            JsonNode body = V3ReportReceiver.event(request);
+            java.util.Optional<DeviceProfile> profile;
+            try {
+                profile = receiver().sender(body, remote);
+            } catch (V3ReportReceiver.ReportRefusedException e) {
+                return new Expected(403, reqid, e.why(), null, null, null, -1);
             }
             SourceContext ctx = SourceContext.of(V3ReportReceiver.CHANNEL, remote);
             if (profile.isPresent()) {
