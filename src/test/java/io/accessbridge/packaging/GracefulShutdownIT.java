@@ -3,6 +3,7 @@ package io.accessbridge.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.accessbridge.bench.PrometheusText;
 import io.accessbridge.simulator.v1.V1Record;
 import io.accessbridge.simulator.v1.V1RecordGenerator;
 import io.accessbridge.testing.EventCollector;
@@ -125,7 +126,6 @@ class GracefulShutdownIT {
     private static long inFlightOfIngest(HttpClient client, String base) throws Exception {
         String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("bridge_ingest_inflight{") && l.contains("route=\"ingest-v1-http\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (long) PrometheusText.parse(metrics).sum("bridge_ingest_inflight", Map.of("route", "ingest-v1-http"));
     }
 }
