@@ -117,7 +117,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
             if (baseline) {
                 JmsBaseline.Result b = JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n,
                         (int) Math.min(acknowledged, 20_000L), 1500);
-                line += String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d blocking producers, 1.5 KB:"
+                line += String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d producers, 1 in flight each, 1.5 KB:"
                         + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f",
                         n, b.rate(), b.p50Millis(), b.p99Millis(), rate / b.rate());
             }
