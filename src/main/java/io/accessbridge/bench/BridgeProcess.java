@@ -86,9 +86,7 @@ public final class BridgeProcess implements AutoCloseable {
                 throw new IllegalStateException("bridge process exited with " + process.exitValue());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/observe/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("UP")) {
+                if (readiness(http, baseUrl).ready()) {
                     return;
                 }
             } catch (IOException e) {
@@ -97,6 +95,22 @@ public final class BridgeProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("bridge not ready within " + timeout);
+    }
+
+    /** What a bridge's {@code /observe/health/ready} answered: its HTTP status and body. */
+    public record Readiness(int status, String body) {
+
+        /** {@code 200} with {@code UP}: every route and consumer is up and the broker can store events. */
+        public boolean ready() {
+            return status == 200 && body.contains("UP");
+        }
+    }
+
+    /** Asks the bridge at {@code baseUrl} whether it is ready (2 s timeout); IOException when nothing answers. */
+    public static Readiness readiness(HttpClient http, String baseUrl) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Readiness(r.statusCode(), r.body());
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop, exactly like a power cut of the process. */

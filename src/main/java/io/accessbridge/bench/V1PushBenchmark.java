@@ -3,7 +3,13 @@ package io.accessbridge.bench;
 import io.accessbridge.simulator.v1.V1DeviceSimulator;
 import io.accessbridge.simulator.v1.V1Fleet;
 import io.accessbridge.simulator.v1.V1LatencyRecorder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,14 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,10 +32,29 @@ import picocli.CommandLine.Model.CommandSpec;
  * directory), drives it with simulated devices over loopback, each device one record in flight
  * as real devices do, and prints events/s (device POST -> persistent in the broker -> 200), ack
  * latency percentiles, the number of events in the broker, and the bridge's peak memory.
+ *
+ * <p>With {@code --bridge-url} it starts no bridge: it drives a bridge already running (on another
+ * host, so that the load generator does not share the bridge's cores), counts the events added to
+ * {@code access.events.all} of that bridge's broker during the run, reads the bridge's peak memory
+ * from its {@code /observe/metrics}, and removes its baseline queue from the broker afterwards. The
+ * events it sends are real events of that bridge, forwarded to its delivery targets, so it asks for
+ * {@value #CONFIRM}.
  */
 @Command(name = "v1-push", mixinStandardHelpOptions = true,
-        description = "Benchmark v1 HTTP push end to end against a bridge process it starts.")
+        description = "Benchmark v1 HTTP push end to end against a bridge process it starts, or against a running"
+                + " bridge (--bridge-url).")
 public final class V1PushBenchmark implements Callable<Integer> {
+
+    /** The option that confirms a remote run's events may go wherever the bridge forwards events. */
+    static final String CONFIRM = "--i-know-events-are-real";
+
+    /** The events queue whose growth a run reports. */
+    static final String EVENTS_QUEUE = "access.events.all";
+
+    /** The queue the plain-JMS baseline sends to ({@link JmsBaseline}). */
+    static final String BASELINE_QUEUE = "bench.baseline";
+
+    private static final long MIB = 1024L * 1024L;
 
     @Spec
     CommandSpec spec;
@@ -64,17 +88,208 @@ public final class V1PushBenchmark implements Callable<Integer> {
     @Option(names = "--baseline", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Also measure plain persistent JMS sends with the same concurrency (default: ${DEFAULT-VALUE}).")
     boolean baseline;
 
+    /** The running bridge of a remote run; null: start a bridge process of our own. */
+    @Option(names = "--bridge-url", paramLabel = "<http(s)://host:port>", description = "Drive this running bridge"
+            + " instead of starting one (the load generator on another host); its events are real events, see "
+            + CONFIRM + ".")
+    String bridgeUrl;
+
+    /** The core URL of the remote bridge's broker; null: the bridge's host, port 61616. */
+    @Option(names = "--broker-url", paramLabel = "<tcp://host:61616>", description = "With --bridge-url: that bridge's"
+            + " broker, for the event count and the baseline (default: the bridge's host, port 61616).")
+    String brokerUrl;
+
+    /** The broker user of a remote run; null: none. */
+    @Option(names = "--broker-user", description = "With --bridge-url: broker user (default: none).")
+    String brokerUser;
+
+    /** The broker password of a remote run; never printed. */
+    @Option(names = "--broker-password", defaultValue = "${env:BENCH_BROKER_PASSWORD}", description = "With"
+            + " --bridge-url: broker password (default: the environment variable BENCH_BROKER_PASSWORD; never printed).")
+    String brokerPassword;
+
+    /** The confirmation that a remote run's events are real events of that bridge. */
+    @Option(names = CONFIRM, description = "With --bridge-url: confirms that the pushed events are real events of that"
+            + " bridge, stored in its broker for its consumers and forwarded by its delivery targets; use a staging"
+            + " bridge or one with its forwarding off.")
+    boolean confirmed;
+
+    /**
+     * A running bridge that a remote run drives: its base URL ({@code http(s)://host:port}), its broker's core URL
+     * and broker user; the password is left out of {@link #toString()}.
+     */
+    record Remote(String bridgeUrl, String brokerUrl, String user, String password) {
+
+        /**
+         * The broker URL for the JMS baseline ({@link JmsBaseline} takes a URL only), with the user and password as
+         * URL parameters where there is a user. Artemis decodes a parameter twice (the URI's query, then each value),
+         * so each is encoded twice.
+         */
+        String jmsUrl() {
+            if (user == null) {
+                return brokerUrl;
+            }
+            StringBuilder url = new StringBuilder(brokerUrl).append(brokerUrl.contains("?") ? '&' : '?')
+                    .append("user=").append(encodeTwice(user));
+            if (password != null) {
+                url.append("&password=").append(encodeTwice(password));
+            }
+            return url.toString();
+        }
+
+        private static String encodeTwice(String value) {
+            return URLEncoder.encode(URLEncoder.encode(value, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        }
+
+        BrokerQueues broker() throws Exception {
+            return BrokerQueues.open(brokerUrl, user, password);
+        }
+
+        @Override
+        public String toString() {
+            return "Remote[bridgeUrl=" + bridgeUrl + ", brokerUrl=" + brokerUrl + ", user=" + user + "]";
+        }
+    }
+
+    /**
+     * The device serial prefixes and record generator seeds of a run's warm-up and measured records. The broker
+     * drops an event whose id it has stored before (duplicate detection), and the ids follow from the seeds and,
+     * for records without a {@code uuid}, the serial; a run against a running bridge needs keys of its own.
+     */
+    record RunKeys(String warmupPrefix, long warmupSeed, String prefix, long seed) {
+
+        /** A local run's keys, the same every time: each local run has a fresh broker. */
+        static final RunKeys LOCAL = new RunKeys("WRM", 2, "SIM", 1);
+
+        /**
+         * Keys no earlier run against the same bridge used: serials {@code B<start time in base 36><run>W000001}
+         * (warm-up) and {@code ...S000001}, seeds drawn from the start time and run.
+         */
+        static RunKeys unique(long epochMillis, int run) {
+            String id = "B" + Long.toString(epochMillis, 36).toUpperCase(Locale.ROOT) + run;
+            SplittableRandom seeds = new SplittableRandom(epochMillis * 1_000_003L + run);
+            return new RunKeys(id + "W", seeds.nextLong(), id + "S", seeds.nextLong());
+        }
+    }
+
+    /** What the load generator measured in the timed part of a run. */
+    private record Measured(long acknowledged, double seconds, V1LatencyRecorder.Summary latency) {
+
+        double rate() {
+            return acknowledged / seconds;
+        }
+    }
+
+    /** A remote run that must not start: the bridge or its broker is not there or not ready. */
+    private static final class NotReady extends Exception {
+        NotReady(String message) {
+            super(message);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        Remote remote = remote();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "# v1 push benchmark on %d cores, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        for (int n : devices) {
+        if (remote != null) {
+            out.printf(Locale.ROOT, "# remote: bridge %s, broker %s (the cores above are the load generator's)%n",
+                    remote.bridgeUrl(), remote.brokerUrl());
+            out.flush();
+        }
+        long started = System.currentTimeMillis();
+        for (int i = 0; i < devices.size(); i++) {
+            int n = devices.get(i);
             int perDevice = eventsTotal != null ? Math.max(1, eventsTotal / n) : records;
-            out.println(run(n, perDevice));
+            if (remote == null) {
+                out.println(run(n, perDevice));
+            } else {
+                try {
+                    out.println(runRemote(remote, n, perDevice, RunKeys.unique(started, i + 1)));
+                } catch (NotReady e) {
+                    out.flush();
+                    spec.commandLine().getErr().println("bench v1-push: " + e.getMessage());
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
+            }
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The remote bridge of this invocation, or null for a local run (no {@code --bridge-url}).
+     *
+     * @throws ParameterException for options that do not go together, a malformed URL, or a remote run without
+     *                            {@value #CONFIRM}
+     */
+    Remote remote() {
+        CommandLine cl = spec.commandLine();
+        ParseResult parsed = cl.getParseResult();
+        if (bridgeUrl == null) {
+            for (String option : List.of("--broker-url", "--broker-user", "--broker-password", CONFIRM)) {
+                if (parsed.hasMatchedOption(option)) {
+                    throw new ParameterException(cl, option + " goes with --bridge-url (a run against a running"
+                            + " bridge); without --bridge-url bench v1-push starts a bridge and broker of its own");
+                }
+            }
+            return null;
+        }
+        for (String option : List.of("--bridge-heap", "--bridge-java-option")) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new ParameterException(cl, option + " sets up the bridge process that bench v1-push starts;"
+                        + " with --bridge-url the bridge is already running: set its heap and JVM options where it is"
+                        + " started");
+            }
+        }
+        URI bridge = bridgeUri(cl, bridgeUrl);
+        String broker = brokerUrl != null ? checkedBrokerUrl(cl, brokerUrl) : "tcp://" + bridge.getHost() + ":61616";
+        if (!confirmed) {
+            throw new ParameterException(cl, "--bridge-url sends real events: every record pushed is stored in "
+                    + EVENTS_QUEUE + " of that bridge's broker for its consumers and forwarded by its enabled delivery"
+                    + " targets (ERPNext, Odoo, HTTP, CSV, webhooks) like a device's. Run it against a staging bridge,"
+                    + " or one whose forwarding is off (bridge.target.<name>.enabled=false, no consumer of its own),"
+                    + " and add " + CONFIRM + ".");
+        }
+        int port = bridge.getPort() != -1 ? bridge.getPort() : "https".equals(bridge.getScheme()) ? 443 : 80;
+        return new Remote(bridge.getScheme() + "://" + bridge.getHost() + ":" + port, broker, brokerUser,
+                brokerPassword);
+    }
+
+    private static URI bridgeUri(CommandLine cl, String value) {
+        URI u;
+        try {
+            u = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(cl, "--bridge-url " + value + " is not a URL: " + e.getMessage());
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getUserInfo() != null
+                || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))
+                || u.getRawQuery() != null || u.getRawFragment() != null) {
+            throw new ParameterException(cl, "--bridge-url must be the bridge's base URL, http://host:port or"
+                    + " https://host:port, without a path: " + value);
+        }
+        try {
+            return new URI(scheme, null, u.getHost(), u.getPort(), null, null, null);
+        } catch (URISyntaxException e) {
+            throw new ParameterException(cl, "--bridge-url " + value + " is not a URL: " + e.getMessage());
+        }
+    }
+
+    private static String checkedBrokerUrl(CommandLine cl, String value) {
+        try {
+            URI u = new URI(value);
+            if ("tcp".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && u.getPort() != -1) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw new ParameterException(cl, "--broker-url must be the broker's core URL, tcp://host:port (parameters such"
+                + " as ?sslEnabled=true may follow): " + value);
     }
 
     /** One run: a fresh bridge process, {@code n} devices, {@code perDevice} records each. */
@@ -85,49 +300,170 @@ public final class V1PushBenchmark implements Callable<Integer> {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
         jvm.addAll(bridgeJavaOptions);
         try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm)) {
-            String pushBase = bridge.baseUrl() + "/v1/events";
-            long acknowledged;
-            double seconds;
-            V1LatencyRecorder.Summary l;
-            if (warmup > 0) {
-                push(pushBase, n, warmup, "WRM");
-            }
-            if (load == Load.LEAN) {
-                V1PushLoad.Result r = V1PushLoad.run(pushBase, n, perDevice, "SIM", 1);
-                acknowledged = r.acknowledged();
-                seconds = r.seconds();
-                l = r.latency();
-            } else {
-                try (V1Fleet fleet = fleet(n, perDevice, "SIM", bridge.baseUrl())) {
-                    long start = System.nanoTime();
-                    await(fleet, Duration.ofMinutes(15));
-                    seconds = (System.nanoTime() - start) / 1e9;
-                    acknowledged = fleet.stats().acknowledged();
-                    l = fleet.stats().ackLatency();
-                }
-            }
-            long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, "access.events.all");
-            double rate = acknowledged / seconds;
-            String line = String.format(Locale.ROOT,
-                    "devices=%d events=%d seconds=%.2f rate=%.0f events/s ack p50=%.1fms p99=%.1fms p999=%.1fms"
-                            + " max=%.1fms in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s",
-                    n, acknowledged, seconds, rate,
-                    l.p50() / 1e6, l.p99() / 1e6, l.p999() / 1e6, l.max() / 1e6, inBroker, (long) n * warmup,
+            Measured m = drive(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
+            long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE);
+            String line = figures(n, m) + String.format(Locale.ROOT,
+                    " in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s", inBroker, (long) n * warmup,
                     bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
             if (baseline) {
-                JmsBaseline.Result b = JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n,
-                        (int) Math.min(acknowledged, 20_000L), 1500);
-                line += String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d producers, 1 in flight each, 1.5 KB:"
-                        + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f",
-                        n, b.rate(), b.p50Millis(), b.p99Millis(), rate / b.rate());
+                line += baselineLine(n, m, JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n, baselineTotal(m), 1500));
             }
             return line;
         }
     }
 
-    private void push(String pushBase, int n, int perDevice, String prefix) throws Exception {
+    /**
+     * One run against a running bridge: {@code n} devices, {@code perDevice} records each, serials and records of
+     * {@code keys}; the events added to {@value #EVENTS_QUEUE} are counted before and after, the bridge's memory
+     * sampled from its metrics during the run.
+     */
+    String runRemote(Remote remote, int n, int perDevice, RunKeys keys) throws Exception {
+        checkReady(remote);
+        BrokerQueues.Figures before = eventsFigures(remote);
+        Measured m;
+        BridgeMemorySampler sampler = BridgeMemorySampler.start(remote.bridgeUrl(), Duration.ofMillis(500));
+        try {
+            m = drive(remote.bridgeUrl(), n, perDevice, keys);
+        } finally {
+            sampler.close();
+        }
+        BrokerQueues.Figures after;
+        try (BrokerQueues broker = remote.broker()) {
+            after = broker.figures(EVENTS_QUEUE);
+        }
+        String line = figures(n, m) + " " + inBroker(before, after, (long) n * warmup) + " "
+                + memory(sampler.peak()) + " load=" + load.name().toLowerCase(Locale.ROOT) + " serials="
+                + keys.prefix() + "*";
+        if (baseline) {
+            line += remoteBaseline(remote, n, m);
+        }
+        return line;
+    }
+
+    private static void checkReady(Remote remote) throws NotReady, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        BridgeProcess.Readiness r;
+        try {
+            r = BridgeProcess.readiness(http, remote.bridgeUrl());
+        } catch (IOException e) {
+            throw new NotReady("the bridge at " + remote.bridgeUrl() + " does not answer " + "/observe/health/ready ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); nothing was sent");
+        }
+        if (!r.ready()) {
+            String body = r.body().replaceAll("\\s+", " ").strip();
+            throw new NotReady("the bridge at " + remote.bridgeUrl() + " is not ready: /observe/health/ready answered "
+                    + r.status() + " " + (body.length() > 300 ? body.substring(0, 300) + "..." : body)
+                    + "; nothing was sent");
+        }
+    }
+
+    private static BrokerQueues.Figures eventsFigures(Remote remote) throws NotReady {
+        try (BrokerQueues broker = remote.broker()) {
+            return broker.figures(EVENTS_QUEUE);
+        } catch (Exception e) {
+            throw new NotReady("cannot read " + EVENTS_QUEUE + " on the broker " + remote.brokerUrl() + " ("
+                    + e.getMessage() + "); check --broker-url, --broker-user and --broker-password; nothing was sent");
+        }
+    }
+
+    /**
+     * What a remote run stored, from the queue's figures before and after it: the difference of its
+     * {@code messagesAdded} counter where management answers (exact whatever consumes the queue, though events
+     * other devices send during the run count too), else of its message count, a lower bound while consumers
+     * are attached.
+     */
+    static String inBroker(BrokerQueues.Figures before, BrokerQueues.Figures after, long warmupEvents) {
+        if (!after.exists()) {
+            return "in-broker=unknown (no queue " + EVENTS_QUEUE + " on the broker)";
+        }
+        if (before.messagesAdded().isPresent() && after.messagesAdded().isPresent()) {
+            return String.format(Locale.ROOT, "in-broker=+%d (incl. %d warm-up; messages added to %s)",
+                    after.messagesAdded().getAsLong() - before.messagesAdded().getAsLong(), warmupEvents, EVENTS_QUEUE);
+        }
+        long added = after.messageCount() - before.messageCount();
+        int consumers = Math.max(before.consumerCount(), after.consumerCount());
+        if (consumers == 0) {
+            return String.format(Locale.ROOT, "in-broker=+%d (incl. %d warm-up; message count of %s, no consumer)",
+                    added, warmupEvents, EVENTS_QUEUE);
+        }
+        return String.format(Locale.ROOT, "in-broker>=%+d (incl. %d warm-up; message count of %s with %d consumer(s)"
+                + " attached: a lower bound)", added, warmupEvents, EVENTS_QUEUE, consumers);
+    }
+
+    /** The bridge's peak memory as its metrics reported it. */
+    static String memory(BridgeMemorySampler.Peak p) {
+        if (p.samples() == 0) {
+            return "bridge-peak-heap=unknown (no sample of the bridge's /observe/metrics)";
+        }
+        String rss = p.rssBytes() < 0 ? "" : String.format(Locale.ROOT, " bridge-peak-rss=%dMiB", p.rssBytes() / MIB);
+        return String.format(Locale.ROOT, "bridge-peak-heap=%dMiB bridge-peak-committed=%dMiB%s (as reported by the"
+                        + " bridge: heap in use, heap + non-heap committed; %d samples)", p.heapUsedBytes() / MIB,
+                p.committedBytes() / MIB, rss, p.samples());
+    }
+
+    /**
+     * The baseline against the remote broker, then its queue deleted with every message in it (and a queue an
+     * interrupted earlier run left), so the broker holds no baseline message afterwards.
+     */
+    private String remoteBaseline(Remote remote, int n, Measured m) throws Exception {
+        JmsBaseline.Result b;
+        long deleted;
+        boolean left;
+        try {
+            b = JmsBaseline.run(remote.jmsUrl(), n, baselineTotal(m), 1500);
+        } finally {
+            try (BrokerQueues broker = remote.broker()) {
+                deleted = broker.delete(BASELINE_QUEUE);
+                left = broker.figures(BASELINE_QUEUE).exists();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not delete the queue " + BASELINE_QUEUE + " on the broker "
+                        + remote.brokerUrl() + ": delete it by hand, it holds the baseline's messages", e);
+            }
+        }
+        return baselineLine(n, m, b) + String.format(Locale.ROOT, "%n  %s deleted with its %d messages: %s",
+                BASELINE_QUEUE, deleted, left ? "the queue is back (something else sends to it)"
+                        : "the broker holds no baseline message");
+    }
+
+    private static int baselineTotal(Measured m) {
+        return (int) Math.min(m.acknowledged(), 20_000L);
+    }
+
+    private static String figures(int n, Measured m) {
+        V1LatencyRecorder.Summary l = m.latency();
+        return String.format(Locale.ROOT,
+                "devices=%d events=%d seconds=%.2f rate=%.0f events/s ack p50=%.1fms p99=%.1fms p999=%.1fms max=%.1fms",
+                n, m.acknowledged(), m.seconds(), m.rate(), l.p50() / 1e6, l.p99() / 1e6, l.p999() / 1e6, l.max() / 1e6);
+    }
+
+    private static String baselineLine(int n, Measured m, JmsBaseline.Result b) {
+        return String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d producers, 1 in flight each, 1.5 KB:"
+                + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f",
+                n, b.rate(), b.p50Millis(), b.p99Millis(), m.rate() / b.rate());
+    }
+
+    /** The warm-up (when {@code --warmup} is not 0), then the timed run, against the bridge at {@code baseUrl}. */
+    private Measured drive(String baseUrl, int n, int perDevice, RunKeys keys) throws Exception {
+        String pushBase = baseUrl + "/v1/events";
+        if (warmup > 0) {
+            push(pushBase, n, warmup, keys.warmupPrefix(), keys.warmupSeed());
+        }
         if (load == Load.LEAN) {
-            V1PushLoad.run(pushBase, n, perDevice, prefix, 2);
+            V1PushLoad.Result r = V1PushLoad.run(pushBase, n, perDevice, keys.prefix(), keys.seed());
+            return new Measured(r.acknowledged(), r.seconds(), r.latency());
+        }
+        try (V1Fleet fleet = fleet(n, perDevice, keys.prefix(), baseUrl)) {
+            long start = System.nanoTime();
+            await(fleet, Duration.ofMinutes(15));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Measured(fleet.stats().acknowledged(), seconds, fleet.stats().ackLatency());
+        }
+    }
+
+    private void push(String pushBase, int n, int perDevice, String prefix, long seed) throws Exception {
+        if (load == Load.LEAN) {
+            V1PushLoad.run(pushBase, n, perDevice, prefix, seed);
         } else {
             try (V1Fleet fleet = fleet(n, perDevice, prefix, pushBase.substring(0, pushBase.indexOf("/v1/events")))) {
                 await(fleet, Duration.ofMinutes(5));
@@ -157,10 +493,8 @@ public final class V1PushBenchmark implements Callable<Integer> {
     }
 
     static long messageCount(String url, String queue) throws Exception {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
-             ClientSessionFactory f = locator.createSessionFactory();
-             ClientSession s = f.createSession()) {
-            return s.queueQuery(SimpleString.of(queue)).getMessageCount();
+        try (BrokerQueues broker = BrokerQueues.open(url, null, null)) {
+            return broker.messageCount(queue);
         }
     }
 }

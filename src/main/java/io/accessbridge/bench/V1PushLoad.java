@@ -47,7 +47,10 @@ public final class V1PushLoad {
     private V1PushLoad() {
     }
 
-    /** Pushes {@code perDevice} generated records from each of {@code devices} devices to {@code pushBase/<serial>}. */
+    /**
+     * Pushes {@code perDevice} generated records from each of {@code devices} devices to {@code pushBase/<serial>}
+     * ({@code http}, or {@code https} trusting what the JVM's default trust store trusts).
+     */
     public static Result run(String pushBase, int devices, int perDevice, String serialPrefix, long seed)
             throws Exception {
         List<List<Buffer>> records = new ArrayList<>();
@@ -62,8 +65,10 @@ public final class V1PushLoad {
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         URI base = URI.create(pushBase);
+        boolean tls = "https".equalsIgnoreCase(base.getScheme());
+        int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()), new PoolOptions().setHttp1MaxSize(devices));
+                .setSsl(tls).setDefaultHost(base.getHost()).setDefaultPort(port), new PoolOptions().setHttp1MaxSize(devices));
         AtomicLong retries = new AtomicLong();
         List<V1LatencyRecorder> recorders = new ArrayList<>();
         List<CompletableFuture<Void>> done = new ArrayList<>();
