@@ -38,6 +38,9 @@ public final class JmsBaseline {
     /** How long unmeasured sends run first. */
     private static final long WARM_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    /** How long a pass waits for the broker to confirm any send before it gives up. */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     /** Throughput and latency of the baseline. */
     public record Result(double rate, double p50Millis, double p99Millis) {
     }
@@ -52,15 +55,29 @@ public final class JmsBaseline {
      * a third of a warm one here).
      */
     public static Result run(String url, int producers, int total, int size) throws Exception {
-        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url);
+        return run(url, null, null, producers, total, size);
+    }
+
+    /**
+     * As {@link #run(String, int, int, int)}, as {@code user} with {@code password} (null: none) given to the
+     * connection factory itself, never in the URL.
+     */
+    public static Result run(String url, String user, String password, int producers, int total, int size)
+            throws Exception {
+        if (total <= 0 || producers <= 0) {
+            throw new IllegalArgumentException("the baseline needs producers and messages: " + producers + ", " + total);
+        }
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, user, password);
         cf.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         List<Connection> connections = new ArrayList<>();
+        AtomicReference<Exception> broken = new AtomicReference<>();
         try {
             List<Session> sessions = new ArrayList<>();
             List<MessageProducer> senders = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 Connection c = cf.createConnection();
                 connections.add(c);
+                c.setExceptionListener(e -> broken.compareAndSet(null, e));
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer producer = s.createProducer(s.createQueue("bench.baseline"));
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -71,20 +88,24 @@ public final class JmsBaseline {
             Arrays.fill(body, (byte) 'x');
             long warmUntil = System.nanoTime() + WARM_UP_NANOS;
             do {
-                pass(sessions, senders, total, body);
+                pass(sessions, senders, total, body, broken);
             } while (System.nanoTime() < warmUntil);
-            return pass(sessions, senders, total, body);
+            return pass(sessions, senders, total, body, broken);
         } finally {
             for (Connection c : connections) {
-                c.close();
+                try {
+                    c.close();
+                } catch (JMSException | RuntimeException e) {
+                    // the figures are taken; a connection that fails to close does not change them, nor stop the others
+                }
             }
             cf.close();
         }
     }
 
     /** Sends {@code total} messages, each producer one at a time, from this thread. */
-    private static Result pass(List<Session> sessions, List<MessageProducer> senders, int total, byte[] body)
-            throws Exception {
+    private static Result pass(List<Session> sessions, List<MessageProducer> senders, int total, byte[] body,
+            AtomicReference<Exception> broken) throws Exception {
         long[] latencies = new long[total];
         CountDownLatch done = new CountDownLatch(total);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -94,7 +115,18 @@ public final class JmsBaseline {
         }
         int next = 0;
         long start = System.nanoTime();
+        long lastProgress = start;
+        long remaining = done.getCount();
         while (done.getCount() > 0 && failure.get() == null) {
+            failure.compareAndSet(null, broken.get());
+            if (done.getCount() != remaining) {
+                remaining = done.getCount();
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
+                failure.compareAndSet(null, new JMSException("the broker confirmed no send for "
+                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s (" + remaining + " of " + total + " open)"));
+                break;
+            }
             Integer p = ready.poll(100, TimeUnit.MILLISECONDS);
             if (p == null || next >= total) {
                 continue;
@@ -119,10 +151,17 @@ public final class JmsBaseline {
             });
         }
         if (failure.get() != null) {
-            throw new JMSException("baseline send failed: " + failure.get().getMessage());
+            JMSException e = new JMSException("baseline send failed: " + failure.get().getMessage());
+            e.initCause(failure.get());
+            throw e;
         }
         long nanos = System.nanoTime() - start;
         Arrays.sort(latencies);
-        return new Result(total / (nanos / 1e9), latencies[total / 2] / 1e6, latencies[(int) (total * 0.99)] / 1e6);
+        return new Result(total / (nanos / 1e9), rank(latencies, 0.50) / 1e6, rank(latencies, 0.99) / 1e6);
+    }
+
+    /** The nearest-rank percentile {@code q} of sorted values. */
+    static long rank(long[] sorted, double q) {
+        return sorted[Math.max(0, (int) Math.ceil(q * sorted.length) - 1)];
     }
 }

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,27 +117,6 @@ public final class V1PushBenchmark implements Callable<Integer> {
      * and broker user; the password is left out of {@link #toString()}.
      */
     record Remote(String bridgeUrl, String brokerUrl, String user, String password) {
-
-        /**
-         * The broker URL for the JMS baseline ({@link JmsBaseline} takes a URL only), with the user and password as
-         * URL parameters where there is a user. Artemis decodes a parameter twice (the URI's query, then each value),
-         * so each is encoded twice.
-         */
-        String jmsUrl() {
-            if (user == null) {
-                return brokerUrl;
-            }
-            StringBuilder url = new StringBuilder(brokerUrl).append(brokerUrl.contains("?") ? '&' : '?')
-                    .append("user=").append(encodeTwice(user));
-            if (password != null) {
-                url.append("&password=").append(encodeTwice(password));
-            }
-            return url.toString();
-        }
-
-        private static String encodeTwice(String value) {
-            return URLEncoder.encode(URLEncoder.encode(value, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-        }
 
         BrokerQueues broker() throws Exception {
             return BrokerQueues.open(brokerUrl, user, password);
@@ -282,6 +259,11 @@ public final class V1PushBenchmark implements Callable<Integer> {
     private static String checkedBrokerUrl(CommandLine cl, String value) {
         try {
             URI u = new URI(value);
+            String query = u.getRawQuery() == null ? "" : "&" + u.getRawQuery().toLowerCase(Locale.ROOT);
+            if (u.getRawUserInfo() != null || query.contains("&user=") || query.contains("&password=")) {
+                throw new ParameterException(cl, "--broker-url must not carry credentials (they would be printed with"
+                        + " it): give them as --broker-user and --broker-password or BENCH_BROKER_PASSWORD");
+            }
             if ("tcp".equalsIgnoreCase(u.getScheme()) && u.getHost() != null && u.getPort() != -1) {
                 return value;
             }
@@ -320,6 +302,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
     String runRemote(Remote remote, int n, int perDevice, RunKeys keys) throws Exception {
         checkReady(remote);
         BrokerQueues.Figures before = eventsFigures(remote);
+        deleteBaselineQueue(remote, null);
         Measured m;
         BridgeMemorySampler sampler = BridgeMemorySampler.start(remote.bridgeUrl(), Duration.ofMillis(500));
         try {
@@ -408,22 +391,39 @@ public final class V1PushBenchmark implements Callable<Integer> {
      */
     private String remoteBaseline(Remote remote, int n, Measured m) throws Exception {
         JmsBaseline.Result b;
-        long deleted;
-        boolean left;
         try {
-            b = JmsBaseline.run(remote.jmsUrl(), n, baselineTotal(m), 1500);
-        } finally {
-            try (BrokerQueues broker = remote.broker()) {
-                deleted = broker.delete(BASELINE_QUEUE);
-                left = broker.figures(BASELINE_QUEUE).exists();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not delete the queue " + BASELINE_QUEUE + " on the broker "
-                        + remote.brokerUrl() + ": delete it by hand, it holds the baseline's messages", e);
-            }
+            b = JmsBaseline.run(remote.brokerUrl(), remote.user(), remote.password(), n, baselineTotal(m), 1500);
+        } catch (Exception e) {
+            deleteBaselineQueue(remote, e);
+            throw e;
         }
+        Deleted d = deleteBaselineQueue(remote, null);
         return baselineLine(n, m, b) + String.format(Locale.ROOT, "%n  %s deleted with its %d messages: %s",
-                BASELINE_QUEUE, deleted, left ? "the queue is back (something else sends to it)"
+                BASELINE_QUEUE, d.messages(), d.back() ? "the queue is back (something else sends to it)"
                         : "the broker holds no baseline message");
+    }
+
+    /** What deleting the baseline queue removed, and whether the queue exists again right after. */
+    private record Deleted(long messages, boolean back) {
+    }
+
+    /**
+     * Deletes the baseline queue with its messages (the one this run filled, or one an interrupted run left); a
+     * failure is added to {@code cause} where the baseline itself failed, else thrown.
+     */
+    private static Deleted deleteBaselineQueue(Remote remote, Exception cause) {
+        try (BrokerQueues broker = remote.broker()) {
+            long deleted = broker.delete(BASELINE_QUEUE);
+            return new Deleted(deleted, broker.figures(BASELINE_QUEUE).exists());
+        } catch (Exception e) {
+            IllegalStateException failed = new IllegalStateException("could not delete the queue " + BASELINE_QUEUE
+                    + " on the broker " + remote.brokerUrl() + ": delete it by hand, it holds the baseline's messages", e);
+            if (cause == null) {
+                throw failed;
+            }
+            cause.addSuppressed(failed);
+            return new Deleted(0, true);
+        }
     }
 
     private static int baselineTotal(Measured m) {

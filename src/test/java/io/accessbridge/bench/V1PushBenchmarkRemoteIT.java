@@ -52,6 +52,9 @@ class V1PushBenchmarkRemoteIT {
         return Long.parseLong(m.group(1));
     }
 
+    /** A broker password (the embedded broker checks none) that must not appear in what the benchmark prints. */
+    private static final String PASSWORD = "pw-never-printed-7Qz";
+
     @Test
     void countsEveryEventReadsTheBridgesMemoryAndLeavesNoBaselineMessage() throws Exception {
         Map<String, String> settings = RunningBridge.defaults(data);
@@ -59,11 +62,12 @@ class V1PushBenchmarkRemoteIT {
         String brokerUrl = "tcp://127.0.0.1:" + settings.get("bridge.broker.port");
         List<String> args = new ArrayList<>(List.of("--bridge-url", bridgeUrl, "--broker-url", brokerUrl,
                 "--devices", String.valueOf(DEVICES), "--records", String.valueOf(RECORDS), "--warmup", "0",
-                V1PushBenchmark.CONFIRM));
+                "--broker-user", "bench", "--broker-password", PASSWORD, V1PushBenchmark.CONFIRM));
         long expected = (long) DEVICES * RECORDS;
         try (BridgeProcess bridge = BridgeProcess.start(settings, data.resolve("bridge.log"))) {
             Outcome first = bench(args.toArray(String[]::new));
             assertThat(first.code()).as(first.out() + first.err()).isZero();
+            assertThat(first.out() + first.err()).as("the broker password is never printed").doesNotContain(PASSWORD);
             assertThat(figure(first.out(), "events=(\\d+)")).isEqualTo(expected);
             assertThat(figure(first.out(), "in-broker=\\+(\\d+) ")).isEqualTo(expected);
             assertThat(first.out()).contains("messages added to access.events.all");
