@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
-import io.accessbridge.ingest.Quarantine;
 import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.privacy.PrivacyPolicy;
@@ -20,11 +19,12 @@ import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
 import io.accessbridge.testing.fuzz.FormBodies;
 import io.accessbridge.testing.fuzz.FormBodies.Form;
+import io.accessbridge.testing.fuzz.FuzzRun;
 import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
+import io.accessbridge.testing.fuzz.QuarantineIndex;
 import io.accessbridge.testing.fuzz.RawHttp;
 import io.accessbridge.testing.fuzz.RawHttp.Answer;
-import jakarta.jms.Message;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -86,7 +83,6 @@ class V1PushFuzzIT {
     private static Path dataDir;
     private static RunningBridge bridge;
     private static EventCollector all;
-    private static EventCollector quarantine;
     private static HttpClient http;
     private static GoodDevice goodDevice;
 
@@ -96,14 +92,14 @@ class V1PushFuzzIT {
     private static final Set<String> rejectedBodies = ConcurrentHashMap.newKeySet();
     /** SHA-256 of bodies never read (413, 405, cut off): not in quarantine unless also rejected. */
     private static final Set<String> unreadBodies = ConcurrentHashMap.newKeySet();
-    private static final QuarantineIndex quarantined = new QuarantineIndex();
+    private static QuarantineIndex quarantined;
 
     @BeforeContainer
     static void startBridge() throws Exception {
         dataDir = Files.createTempDirectory("v1-push-fuzz");
         bridge = RunningBridge.start(dataDir, Map.of("camel.server.max-body-size", String.valueOf(MAX_BODY)));
         all = EventCollector.consume(bridge.brokerUrl(), "access.events.all");
-        quarantine = EventCollector.consume(bridge.brokerUrl(), "access.quarantine");
+        quarantined = QuarantineIndex.consume(bridge.brokerUrl(), "access.quarantine");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         goodDevice = new GoodDevice();
         goodDevice.start();
@@ -120,33 +116,29 @@ class V1PushFuzzIT {
             }
             await("every accepted record in access.events.all", () -> all.ids().containsAll(acceptedIds));
             await("every rejected body in access.quarantine",
-                    () -> quarantined.refresh().keySet().containsAll(rejectedBodies));
+                    () -> quarantined.counts().keySet().containsAll(rejectedBodies));
             Thread.sleep(300); // late copies, if any, would arrive now
             assertThat(all.duplicates()).as("events stored more than once").isEmpty();
             assertThat(all.ids()).as("events stored that no push was answered 200 for").isSubsetOf(acceptedIds);
-            Map<String, Integer> q = quarantined.refresh();
+            Map<String, Integer> q = quarantined.counts();
             assertThat(q.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                     .as("the same bytes quarantined twice").isEmpty();
             Set<String> neverRead = new HashSet<>(unreadBodies);
             neverRead.removeAll(rejectedBodies);
             assertThat(q.keySet()).as("bodies quarantined although never read (413, 405, cut off)")
                     .doesNotContainAnyElementsOf(neverRead);
-            assertReady();
+            FuzzRun.assertReady(http, bridge.baseUrl());
         } finally {
             if (all != null) {
                 all.close();
             }
-            if (quarantine != null) {
-                quarantine.close();
+            if (quarantined != null) {
+                quarantined.close();
             }
             if (bridge != null) {
                 bridge.close();
             }
-            if (dataDir != null) {
-                try (Stream<Path> files = Files.walk(dataDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            FuzzRun.deleteTree(dataDir);
         }
     }
 
@@ -355,7 +347,7 @@ class V1PushFuzzIT {
         }
         assertThat(goodDevice.failures).as("answers to the good device other than 200").isEmpty();
         goodDevice.pushOne();
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
     }
 
     /**
@@ -376,8 +368,8 @@ class V1PushFuzzIT {
                 }
             }
             if (form.body().length > 0) {
-                Message kept = assertQuarantined(form.body());
-                assertThat(kept.getStringProperty(Quarantine.REASON)).as("reason for %s", form)
+                QuarantineIndex.Kept kept = assertQuarantined(form.body());
+                assertThat(kept.reason()).as("reason for %s", form)
                         .isEqualTo("content type must be application/json");
             }
         }
@@ -412,7 +404,7 @@ class V1PushFuzzIT {
         assertThat(sendChunked(bigChunked).status()).as("status for %s sent chunked", bigChunked).isEqualTo(413);
 
         Thread.sleep(300); // late copies, if any, would arrive now
-        Map<String, Integer> q = quarantined.refresh();
+        Map<String, Integer> q = quarantined.counts();
         for (Form form : cases) {
             if (form.body().length > 0) {
                 assertThat(q.get(RawInput.sha256(form.body()))).as("copies of %s", form).isEqualTo(1);
@@ -422,7 +414,7 @@ class V1PushFuzzIT {
             assertThat(q).as("%s kept although never read", form).doesNotContainKey(RawInput.sha256(form.body()));
         }
         assertThat(q).doesNotContainKey(RawInput.sha256(bigChunked.body()));
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
     }
 
     private static void checkFormAnswer(Form form, Answer answer) throws IOException {
@@ -440,14 +432,14 @@ class V1PushFuzzIT {
     }
 
     /** Waits for the body in {@code access.quarantine} and checks the copy is byte for byte the body sent. */
-    private static Message assertQuarantined(byte[] body) throws Exception {
+    private static QuarantineIndex.Kept assertQuarantined(byte[] body) throws Exception {
         String sha = RawInput.sha256(body);
         rejectedBodies.add(sha);
-        await("rejected body in quarantine", () -> quarantined.refresh().containsKey(sha));
-        Message kept = quarantined.message(sha);
-        assertThat(EventCollector.bytes(kept)).isEqualTo(body);
-        assertThat(kept.getStringProperty(Quarantine.REASON)).isNotBlank();
-        assertThat(kept.getStringProperty(Quarantine.CHANNEL)).isEqualTo(V1PushReceiver.CHANNEL);
+        await("rejected body in quarantine", () -> quarantined.contains(sha));
+        QuarantineIndex.Kept kept = quarantined.kept(sha);
+        assertThat(kept.bytes()).isEqualTo(body);
+        assertThat(kept.reason()).isNotBlank();
+        assertThat(kept.channel()).isEqualTo(V1PushReceiver.CHANNEL);
         return kept;
     }
 
@@ -547,45 +539,12 @@ class V1PushFuzzIT {
         }
     }
 
-    private static void assertReady() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bridge.baseUrl() + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("readiness: %s", r.body()).isEqualTo(200);
-        assertThat(r.body()).contains("UP");
-    }
 
     // ---------------------------------------------------------------- broker side
 
-    /** Quarantine messages by the SHA-256 of their bytes. */
-    static final class QuarantineIndex {
-        private final Map<String, Integer> counts = new HashMap<>();
-        private final Map<String, Message> first = new HashMap<>();
-        private int indexed;
-
-        synchronized Map<String, Integer> refresh() {
-            List<Message> messages = quarantine.messages();
-            for (; indexed < messages.size(); indexed++) {
-                Message m = messages.get(indexed);
-                String sha = RawInput.sha256(EventCollector.bytes(m));
-                counts.merge(sha, 1, Integer::sum);
-                first.putIfAbsent(sha, m);
-            }
-            return Map.copyOf(counts);
-        }
-
-        synchronized Message message(String sha) {
-            return first.get(sha);
-        }
-    }
 
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 15 s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        FuzzRun.await(what, Duration.ofSeconds(15), condition);
     }
 }

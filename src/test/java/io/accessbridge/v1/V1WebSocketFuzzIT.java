@@ -25,15 +25,13 @@ import io.accessbridge.testing.RunningBridge;
 import io.accessbridge.testing.fuzz.BadJson;
 import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
+import io.accessbridge.testing.fuzz.FuzzRun;
 import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
 import io.accessbridge.testing.fuzz.QuarantineIndex;
 import io.accessbridge.testing.fuzz.RememberSeed;
 import io.accessbridge.v1.device.V1WebSocketClient;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -42,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +49,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -187,11 +183,7 @@ class V1WebSocketFuzzIT {
             if (runtime != null) {
                 runtime.close();
             }
-            if (dataDir != null) {
-                try (Stream<Path> files = Files.walk(dataDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            FuzzRun.deleteTree(dataDir);
         }
     }
 
@@ -235,7 +227,7 @@ class V1WebSocketFuzzIT {
         assertThat(state(FUZZ)).isEqualTo(DeviceState.CONNECTED);
         assertThat(state(GOOD)).isEqualTo(DeviceState.CONNECTED);
         assertThat(fuzz.maxConcurrentWsClients()).as("never two connections to the fuzzed device").isEqualTo(1);
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
         System.out.printf("V1WebSocketFuzzIT: %d messages (%d MB, %d valid markers) from %s, %d from %s;"
                         + " outcomes %s; stored %d distinct, quarantined %d distinct, %d reconnects; seed %s; %.1f s%n",
                 messagesSent.get(), bytesSent.get() / 1_000_000, markers.get(), FUZZ, goodDevice.sent.size(), GOOD,
@@ -547,7 +539,7 @@ class V1WebSocketFuzzIT {
         }
         assertThat(goodDevice.failures).as("problems of the good device").isEmpty();
         assertThat(counter(GOOD, "websocket.connects")).as("connections of the good device").isEqualTo(1);
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
         return expected;
     }
 
@@ -657,20 +649,8 @@ class V1WebSocketFuzzIT {
         return registry().status(id).orElseThrow().counters().getOrDefault(name, 0L);
     }
 
-    private static void assertReady() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bridge.baseUrl() + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("readiness: %s", r.body()).isEqualTo(200);
-        assertThat(r.body()).contains("UP");
-    }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        FuzzRun.await(what, WAIT, condition);
     }
 }

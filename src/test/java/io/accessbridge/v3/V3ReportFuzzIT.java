@@ -1,7 +1,6 @@
 package io.accessbridge.v3;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +21,7 @@ import io.accessbridge.testing.V3Inventory;
 import io.accessbridge.testing.fuzz.BadJson;
 import io.accessbridge.testing.fuzz.BadJson.ByteEdit;
 import io.accessbridge.testing.fuzz.BadJson.Mutation;
+import io.accessbridge.testing.fuzz.FuzzRun;
 import io.accessbridge.testing.fuzz.GoodDeviceLoop;
 import io.accessbridge.testing.fuzz.NormalizerOutcomes;
 import io.accessbridge.testing.fuzz.QuarantineIndex;
@@ -40,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -201,11 +200,7 @@ class V3ReportFuzzIT {
             if (sims != null) {
                 sims.values().forEach(V3DeviceSimulator::close);
             }
-            if (dataDir != null) {
-                try (Stream<Path> files = Files.walk(dataDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            FuzzRun.deleteTree(dataDir);
         }
     }
 
@@ -243,7 +238,7 @@ class V3ReportFuzzIT {
             assertThat(v3.counter(id, "gaps")).as("gaps of %s", id).isZero();
             assertThat(v3.counter(id, "quarantined")).as("fetched events of %s quarantined", id).isZero();
         }
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
         System.out.printf("V3ReportFuzzIT: %d event-reports (%d tries skipped, %d events logged silently on %s,"
                         + " %d backfills); answers %s; %d reports from %s answered 200; stored %d distinct,"
                         + " quarantined %d distinct; seed %s; %.1f s%n", sent.get(), skipped.get(), silentEvents.get(),
@@ -716,7 +711,7 @@ class V3ReportFuzzIT {
                 .as("bodies quarantined although never read (413, 405, cut off)").isEmpty();
         assertThat(goodDevice.failures).as("problems of the good device").isEmpty();
         assertThat(good.reportsFailed()).as("reports of the good device not answered 200").isZero();
-        assertReady();
+        FuzzRun.assertReady(http, bridge.baseUrl());
     }
 
     /** What the first rejection of some bytes kept: the reason and the device. */
@@ -847,20 +842,8 @@ class V3ReportFuzzIT {
         }
     }
 
-    private static void assertReady() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(bridge.baseUrl() + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("readiness: %s", r.body()).isEqualTo(200);
-        assertThat(r.body()).contains("UP");
-    }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        FuzzRun.await(what, WAIT, condition);
     }
 }
