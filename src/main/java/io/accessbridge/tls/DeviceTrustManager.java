@@ -20,7 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * (and ignores the endpoint identification algorithm of its {@code SSLParameters}). Client
  * certificates are refused.
  */
-public final class DeviceTrustManager extends X509ExtendedTrustManager {
+public final class DeviceTrustManager extends ServerOnlyTrustManager {
 
     private final X509ExtendedTrustManager certificates;
     private final boolean verifyHostname;
@@ -62,23 +62,6 @@ public final class DeviceTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         certificates.checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
     }
 
     @Override

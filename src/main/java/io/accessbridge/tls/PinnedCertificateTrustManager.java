@@ -18,7 +18,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * JDK's PKIX trust manager, which checks, when the connection asks for it (endpoint identification
  * {@code HTTPS}), the host name. Client certificates are refused.
  */
-public final class PinnedCertificateTrustManager extends X509ExtendedTrustManager {
+public final class PinnedCertificateTrustManager extends ServerOnlyTrustManager {
 
     private final String pin;
 
@@ -80,23 +80,6 @@ public final class PinnedCertificateTrustManager extends X509ExtendedTrustManage
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         X509Certificate cert = pinned(chain);
         anchoredAt(cert).checkServerTrusted(new X509Certificate[] {cert}, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("client certificates are not accepted");
     }
 
     @Override
