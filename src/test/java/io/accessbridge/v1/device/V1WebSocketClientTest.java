@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,17 +36,7 @@ class V1WebSocketClientTest {
     }
 
     private V1WebSocketClient client(URI uri, List<String> messages) {
-        return new V1WebSocketClient("dev", uri, new V1DeviceTls(false, null, true), settings(), vertx,
-                ((VertxInternal) vertx).createEventLoopContext(), status, new V1WebSocketClient.Listener() {
-                    @Override
-                    public void onOpen(String remoteAddress) {
-                    }
-
-                    @Override
-                    public void onMessage(byte[] data, String remoteAddress) {
-                        messages.add(new String(data, StandardCharsets.UTF_8));
-                    }
-                });
+        return rawClient(uri, data -> messages.add(new String(data, StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -114,6 +105,10 @@ class V1WebSocketClientTest {
     }
 
     private V1WebSocketClient rawClient(URI uri, List<byte[]> messages) {
+        return rawClient(uri, messages::add);
+    }
+
+    private V1WebSocketClient rawClient(URI uri, Consumer<byte[]> messages) {
         return new V1WebSocketClient("dev", uri, new V1DeviceTls(false, null, true), settings(), vertx,
                 ((VertxInternal) vertx).createEventLoopContext(), status, new V1WebSocketClient.Listener() {
                     @Override
@@ -122,7 +117,7 @@ class V1WebSocketClientTest {
 
                     @Override
                     public void onMessage(byte[] data, String remoteAddress) {
-                        messages.add(data);
+                        messages.accept(data);
                     }
                 });
     }
