@@ -38,7 +38,7 @@ public final class AllBenchmarks implements Callable<Integer> {
     List<Integer> v1Devices = new ArrayList<>(List.of(10, 100, 1000));
 
     @Option(names = "--events-total", description = "v1-push records per run (default: ${DEFAULT-VALUE}).")
-    int eventsTotal = 30_000;
+    int eventsTotal = 100_000;
 
     @Option(names = "--v3-scenarios", split = ",", description = "v3-backlog scenarios (default: ${DEFAULT-VALUE}).")
     List<String> v3Scenarios = new ArrayList<>(List.of("1x50000", "100x5000"));

@@ -7,13 +7,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The bridge as its own operating-system process ({@code java io.accessbridge.BridgeMain}), so a
@@ -44,6 +47,28 @@ public final class BridgeProcess implements AutoCloseable {
         settings.put("bridge.images.dir", dir.resolve("images").toString());
         settings.put("bridge.checkpoint.dir", dir.resolve("checkpoints").toString());
         return settings;
+    }
+
+    /**
+     * Deletes what a benchmark's bridge stored under {@code dir} ({@link #benchSettings}: broker journal and paging,
+     * images, checkpoints), keeping its log for reading afterwards: a benchmark's backlog is hundreds of MiB.
+     */
+    public static void deleteData(Path dir) throws IOException {
+        for (String stored : List.of("broker", "images", "checkpoints")) {
+            deleteTree(dir.resolve(stored));
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path f : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** A free TCP port on this machine. */

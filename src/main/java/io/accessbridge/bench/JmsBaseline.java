@@ -132,23 +132,26 @@ public final class JmsBaseline {
                 continue;
             }
             int i = next++;
-            BytesMessage m = sessions.get(p).createBytesMessage();
-            m.writeBytes(body);
-            long sent = System.nanoTime();
-            senders.get(p).send(m, new CompletionListener() {
-                @Override
-                public void onCompletion(Message message) {
-                    latencies[i] = System.nanoTime() - sent;
-                    done.countDown();
-                    ready.add(p);
-                }
+            try {
+                send(sessions.get(p), senders.get(p), body, new CompletionListener() {
+                    private final long sent = System.nanoTime();
 
-                @Override
-                public void onException(Message message, Exception exception) {
-                    failure.compareAndSet(null, exception);
-                    done.countDown();
-                }
-            });
+                    @Override
+                    public void onCompletion(Message message) {
+                        latencies[i] = System.nanoTime() - sent;
+                        done.countDown();
+                        ready.add(p);
+                    }
+
+                    @Override
+                    public void onException(Message message, Exception exception) {
+                        failure.compareAndSet(null, exception);
+                        done.countDown();
+                    }
+                });
+            } catch (JMSException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
         }
         if (failure.get() != null) {
             JMSException e = new JMSException("baseline send failed: " + failure.get().getMessage());
@@ -158,6 +161,17 @@ public final class JmsBaseline {
         long nanos = System.nanoTime() - start;
         Arrays.sort(latencies);
         return new Result(total / (nanos / 1e9), rank(latencies, 0.50) / 1e6, rank(latencies, 0.99) / 1e6);
+    }
+
+    /**
+     * One asynchronous send of {@code body}; a session the broker closed (a broker stopped mid-run) throws here, before
+     * any listener is called.
+     */
+    private static void send(Session session, MessageProducer producer, byte[] body, CompletionListener listener)
+            throws JMSException {
+        BytesMessage m = session.createBytesMessage();
+        m.writeBytes(body);
+        producer.send(m, listener);
     }
 
     /** The nearest-rank percentile {@code q} of sorted values. */

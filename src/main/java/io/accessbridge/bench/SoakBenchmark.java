@@ -295,6 +295,7 @@ public final class SoakBenchmark implements Callable<Integer> {
                 ws.close();
             }
             v3.forEach(V3DeviceSimulator::close);
+            BridgeProcess.deleteData(dir);
         }
     }
 

@@ -73,8 +73,13 @@ public final class V1PushBenchmark implements Callable<Integer> {
             + " -XX:StartFlightRecording=filename=bridge.jfr (repeatable).")
     List<String> bridgeJavaOptions = new ArrayList<>();
 
-    @Option(names = "--warmup", description = "Records per device sent before measuring (default: ${DEFAULT-VALUE}).")
-    int warmup = 50;
+    /** Warm-up records per device; null: {@link #warmupTotal} spread over the devices. */
+    @Option(names = "--warmup", description = "Instead of --warmup-total: records per device sent before measuring.")
+    Integer warmup;
+
+    @Option(names = "--warmup-total", description = "Records sent before measuring, spread over the devices; enough"
+            + " for the bridge's JIT compiler to settle, which takes about 200,000 pushes (default: ${DEFAULT-VALUE}).")
+    int warmupTotal = 200_000;
 
     /** Which load generator drives the bridge. */
     enum Load { LEAN, SIMULATOR }
@@ -166,6 +171,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkWarmupOptions();
         Remote remote = remote();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "# v1 push benchmark on %d cores, Java %s%n",
@@ -282,16 +288,23 @@ public final class V1PushBenchmark implements Callable<Integer> {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
         jvm.addAll(bridgeJavaOptions);
         try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm)) {
-            Measured m = drive(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
-            long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE);
-            String line = figures(n, m) + String.format(Locale.ROOT,
-                    " in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s", inBroker, (long) n * warmup,
-                    bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
-            if (baseline) {
-                line += baselineLine(n, m, JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n, baselineTotal(m), 1500));
-            }
-            return line;
+            return localRun(bridge, brokerPort, n, perDevice);
+        } finally {
+            BridgeProcess.deleteData(dir);
         }
+    }
+
+    /** The figures of one run against the bridge process this benchmark started; the baseline after it. */
+    private String localRun(BridgeProcess bridge, int brokerPort, int n, int perDevice) throws Exception {
+        Measured m = drive(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
+        long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE);
+        String line = figures(n, m) + String.format(Locale.ROOT,
+                " in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s", inBroker, (long) n * warmupPerDevice(n),
+                bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
+        if (baseline) {
+            line += baselineLine(n, m, JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n, baselineTotal(m), 1500));
+        }
+        return line;
     }
 
     /**
@@ -314,7 +327,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
         try (BrokerQueues broker = remote.broker()) {
             after = broker.figures(EVENTS_QUEUE);
         }
-        String line = figures(n, m) + " " + inBroker(before, after, (long) n * warmup) + " "
+        String line = figures(n, m) + " " + inBroker(before, after, (long) n * warmupPerDevice(n)) + " "
                 + memory(sampler.peak()) + " load=" + load.name().toLowerCase(Locale.ROOT) + " serials="
                 + keys.prefix() + "*";
         if (baseline) {
@@ -443,11 +456,29 @@ public final class V1PushBenchmark implements Callable<Integer> {
                 n, b.rate(), b.p50Millis(), b.p99Millis(), m.rate() / b.rate());
     }
 
-    /** The warm-up (when {@code --warmup} is not 0), then the timed run, against the bridge at {@code baseUrl}. */
+    /** Refuses {@code --warmup} together with {@code --warmup-total}: they say the same thing two ways. */
+    void checkWarmupOptions() {
+        CommandLine cl = spec.commandLine();
+        if (cl.getParseResult().hasMatchedOption("--warmup") && cl.getParseResult().hasMatchedOption("--warmup-total")) {
+            throw new ParameterException(cl, "give either --warmup (records per device) or --warmup-total (records in"
+                    + " all), not both");
+        }
+    }
+
+    /** Warm-up records per device of a run with {@code n} devices: {@code --warmup}, else {@code --warmup-total / n}. */
+    int warmupPerDevice(int n) {
+        if (warmup != null) {
+            return warmup;
+        }
+        return warmupTotal <= 0 ? 0 : Math.max(1, warmupTotal / n);
+    }
+
+    /** The warm-up (unless it is 0), then the timed run, against the bridge at {@code baseUrl}. */
     private Measured drive(String baseUrl, int n, int perDevice, RunKeys keys) throws Exception {
         String pushBase = baseUrl + "/v1/events";
-        if (warmup > 0) {
-            push(pushBase, n, warmup, keys.warmupPrefix(), keys.warmupSeed());
+        int warm = warmupPerDevice(n);
+        if (warm > 0) {
+            push(pushBase, n, warm, keys.warmupPrefix(), keys.warmupSeed());
         }
         if (load == Load.LEAN) {
             V1PushLoad.Result r = V1PushLoad.run(pushBase, n, perDevice, keys.prefix(), keys.seed());

@@ -153,6 +153,7 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
             if (fleet != null) {
                 fleet.close();
             }
+            BridgeProcess.deleteData(dir);
         }
     }
 

@@ -150,7 +150,7 @@ public final class V3DrainBenchmark implements Callable<Integer> {
             }
         } finally {
             sims.forEach(V3DeviceSimulator::close);
-            deleteTree(dir);
+            BridgeProcess.deleteTree(dir);
         }
     }
 
@@ -175,11 +175,5 @@ public final class V3DrainBenchmark implements Callable<Integer> {
 
     private static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

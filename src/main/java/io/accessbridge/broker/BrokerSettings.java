@@ -27,11 +27,15 @@ import java.util.List;
  * @param journalBufferTimeoutNanos how long the embedded broker's journal gathers writes before one disk sync covers them all
  *                          ({@code bridge.broker.journal-buffer-timeout-us}, microseconds, default 100); Artemis' own NIO default
  *                          (3.3 ms) makes every lone durable send wait that long
+ * @param globalMaxSizeBytes how much heap the embedded broker fills with messages before it pages further ones to disk under
+ *                          {@code dataDir}/paging ({@code bridge.broker.global-max-size-mb}, default 64; 0 or less: Artemis'
+ *                          default, half the heap); a backlog of any size then costs disk, not heap and GC pauses
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
                              String eventsAddress, List<QueueSpec> queues, String deadLetterAddress,
-                             String quarantineAddress, String journalType, int journalBufferTimeoutNanos) {
+                             String quarantineAddress, String journalType, int journalBufferTimeoutNanos,
+                             long globalMaxSizeBytes) {
 
     /** A durable queue on the events address, with an optional Artemis filter (JMS selector syntax). */
     public record QueueSpec(String name, String filter) {
@@ -69,6 +73,7 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 p.string("bridge.events.dead-letter-address", address + ".DLA"),
                 p.string("bridge.quarantine.address", "access.quarantine"),
                 p.string("bridge.broker.journal-type", "ASYNCIO").toUpperCase(java.util.Locale.ROOT),
-                Math.toIntExact(p.longValue("bridge.broker.journal-buffer-timeout-us", 100) * 1000));
+                Math.toIntExact(p.longValue("bridge.broker.journal-buffer-timeout-us", 100) * 1000),
+                p.longValue("bridge.broker.global-max-size-mb", 64) * 1024 * 1024);
     }
 }

@@ -6,6 +6,7 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An Artemis broker inside the bridge: persistent journal under {@link BrokerSettings#dataDir()},
  * one acceptor for CORE, AMQP, STOMP and MQTT, duplicate detection sized by
- * {@link BrokerSettings#idCacheSize()}, and unroutable events sent to the dead-letter address
+ * {@link BrokerSettings#idCacheSize()}, messages beyond {@link BrokerSettings#globalMaxSizeBytes()} paged to
+ * disk instead of held in the heap, and unroutable events sent to the dead-letter address
  * instead of being dropped. Started before the routes, stopped after them.
  */
 public final class EmbeddedBroker extends ServiceSupport {
@@ -44,6 +46,9 @@ public final class EmbeddedBroker extends ServiceSupport {
         config.setLargeMessagesDirectory(dir + "/large-messages");
         config.setNodeManagerLockDirectory(dir);
         config.setSecurityEnabled(false);
+        if (settings.globalMaxSizeBytes() > 0) {
+            config.setGlobalMaxSize(settings.globalMaxSizeBytes());
+        }
         config.setIDCacheSize(settings.idCacheSize());
         config.setPersistIDCache(true);
         config.setJMXManagementEnabled(false);
@@ -59,12 +64,14 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setSendToDLAOnNoRoute(true)
                 .setAutoCreateDeadLetterResources(true)
                 .setMaxDeliveryAttempts(10)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setDefaultAddressRoutingType(RoutingType.MULTICAST);
         config.addAddressSetting(settings.eventsAddress(), events);
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(settings.deadLetterAddress()))
                 .setExpiryAddress(SimpleString.of(settings.deadLetterAddress()))
-                .setMaxDeliveryAttempts(10));
+                .setMaxDeliveryAttempts(10)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
         return config;
     }
 
