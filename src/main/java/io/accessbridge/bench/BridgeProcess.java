@@ -49,6 +49,11 @@ public final class BridgeProcess implements AutoCloseable {
         return settings;
     }
 
+    /** The JVM options of a benchmark's bridge: {@code -Xmx<heap> -XX:+UseG1GC}; a mutable list, for more. */
+    public static List<String> jvmOptions(String heap) {
+        return new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+    }
+
     /**
      * Deletes what a benchmark's bridge stored under {@code dir} ({@link #benchSettings}: broker journal and paging,
      * images, checkpoints), keeping its log for reading afterwards: a benchmark's backlog is hundreds of MiB.

@@ -165,7 +165,7 @@ public final class SoakBenchmark implements Callable<Integer> {
             if (idCacheSize != null) {
                 settings.put("bridge.broker.id-cache-size", String.valueOf(idCacheSize));
             }
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
+            List<String> jvm = BridgeProcess.jvmOptions(heap);
             jvm.addAll(bridgeJavaOptions);
             long started = System.nanoTime();
             try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm);

@@ -174,8 +174,9 @@ public final class V1PushBenchmark implements Callable<Integer> {
         checkWarmupOptions();
         Remote remote = remote();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "# v1 push benchmark on %d cores, Java %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "# v1 push benchmark on %d cores, Java %s%s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                remote == null ? ", bridge " + String.join(" ", bridgeJvm()) : "");
         if (remote != null) {
             out.printf(Locale.ROOT, "# remote: bridge %s, broker %s (the cores above are the load generator's)%n",
                     remote.bridgeUrl(), remote.brokerUrl());
@@ -285,13 +286,19 @@ public final class V1PushBenchmark implements Callable<Integer> {
         Path dir = Files.createTempDirectory("bench-v1-");
         Map<String, String> settings = BridgeProcess.benchSettings(dir);
         int brokerPort = Integer.parseInt(settings.get("bridge.broker.port"));
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC"));
-        jvm.addAll(bridgeJavaOptions);
+        List<String> jvm = bridgeJvm();
         try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm)) {
             return localRun(bridge, brokerPort, n, perDevice);
         } finally {
             BridgeProcess.deleteData(dir);
         }
+    }
+
+    /** The JVM options of the bridge process a local run starts. */
+    private List<String> bridgeJvm() {
+        List<String> jvm = BridgeProcess.jvmOptions(heap);
+        jvm.addAll(bridgeJavaOptions);
+        return jvm;
     }
 
     /** The figures of one run against the bridge process this benchmark started; the baseline after it. */

@@ -114,7 +114,7 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
             settings.put("bridge.v1.ws.ping-interval-ms", String.valueOf(pingIntervalMs));
             long started = System.nanoTime();
             try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"),
-                    List.of("-Xmx" + heap, "-XX:+UseG1GC"))) {
+                    BridgeProcess.jvmOptions(heap))) {
                 double startSeconds = (System.nanoTime() - started) / 1e9;
                 long ready = System.nanoTime();
                 double connectSeconds = 0;

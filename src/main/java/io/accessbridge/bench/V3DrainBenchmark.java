@@ -136,7 +136,7 @@ public final class V3DrainBenchmark implements Callable<Integer> {
             // the devices hold their replies until the bridge is ready: its first calls must not time out meanwhile
             p.put("bridge.v3.request-timeout-ms", "120000");
             try (BridgeProcess bridge = BridgeProcess.start(p, dir.resolve("bridge.log"),
-                    List.of("-Xmx" + heap, "-XX:+UseG1GC"))) {
+                    BridgeProcess.jvmOptions(heap))) {
                 HttpClient http = HttpClient.newHttpClient();
                 long t0 = System.nanoTime();
                 sims.forEach(V3DeviceSimulator::resumeReplies);

@@ -24,12 +24,12 @@ import java.util.List;
  * @param deadLetterAddress where unroutable or undeliverable events go ({@code bridge.events.dead-letter-address}, default access.events.DLA)
  * @param quarantineAddress where raw input that could not be normalised is kept ({@code bridge.quarantine.address}, default access.quarantine)
  * @param journalType       embedded broker journal: ASYNCIO (Linux libaio, falls back to NIO when missing), NIO or MAPPED ({@code bridge.broker.journal-type}, default ASYNCIO)
- * @param journalBufferTimeoutNanos how long the embedded broker's journal gathers writes before one disk sync covers them all
- *                          ({@code bridge.broker.journal-buffer-timeout-us}, microseconds, default 100); Artemis' own NIO default
- *                          (3.3 ms) makes every lone durable send wait that long
+ * @param journalBufferTimeoutNanos how long the embedded broker's journal, and its page files while it pages, gather writes
+ *                          before one disk sync covers them all ({@code bridge.broker.journal-buffer-timeout-us}, microseconds,
+ *                          default 100); Artemis' own NIO default (3.3 ms) makes every lone durable send wait that long
  * @param globalMaxSizeBytes how much heap the embedded broker fills with messages before it pages further ones to disk under
- *                          {@code dataDir}/paging ({@code bridge.broker.global-max-size-mb}, default 64; 0 or less: Artemis'
- *                          default, half the heap); a backlog of any size then costs disk, not heap and GC pauses
+ *                          {@code dataDir}/paging ({@code bridge.broker.global-max-size-mb}; default, or 0: a quarter of the
+ *                          maximum heap, where Artemis' own default is half); a backlog of any size then costs disk, not heap
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
@@ -44,6 +44,11 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
     /** The in-VM URL of an embedded broker whose acceptor listens on {@code port} (one in-VM server id per broker in a JVM). */
     public static String inVmUrl(int port) {
         return "vm://" + port;
+    }
+
+    /** {@code mib} MiB, or a quarter of this JVM's maximum heap when {@code mib} is 0 or less. */
+    static long globalMaxSize(long mib) {
+        return mib > 0 ? mib * 1024 * 1024 : Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** Reads the settings. */
@@ -74,6 +79,6 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
                 p.string("bridge.quarantine.address", "access.quarantine"),
                 p.string("bridge.broker.journal-type", "ASYNCIO").toUpperCase(java.util.Locale.ROOT),
                 Math.toIntExact(p.longValue("bridge.broker.journal-buffer-timeout-us", 100) * 1000),
-                p.longValue("bridge.broker.global-max-size-mb", 64) * 1024 * 1024);
+                globalMaxSize(p.longValue("bridge.broker.global-max-size-mb", 0)));
     }
 }

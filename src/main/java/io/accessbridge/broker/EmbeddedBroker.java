@@ -41,6 +41,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         config.setJournalDirectory(dir + "/journal");
         config.setJournalBufferTimeout_NIO(settings.journalBufferTimeoutNanos());
         config.setJournalBufferTimeout_AIO(settings.journalBufferTimeoutNanos());
+        config.setPageSyncTimeout(settings.journalBufferTimeoutNanos());
         config.setBindingsDirectory(dir + "/bindings");
         config.setPagingDirectory(dir + "/paging");
         config.setLargeMessagesDirectory(dir + "/large-messages");

@@ -41,7 +41,7 @@ class JmsBaselineIT {
         broker = new EmbeddedBroker(new BrokerSettings(true, "127.0.0.1", port, data.resolve("broker"), url,
                 null, null, 5000, 10_000, 4, "access.events",
                 List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA",
-                "access.quarantine", "NIO", 100_000, 64L * 1024 * 1024));
+                "access.quarantine", "NIO", 100_000, 0));
         broker.start();
     }
 

@@ -38,7 +38,7 @@ class ExternalBrokerOutageIT {
         BrokerSettings external = new BrokerSettings(true, "127.0.0.1", port, data.resolve("external-broker"), url,
                 null, null, 5000, 500_000, 4, "access.events",
                 List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA", "access.quarantine", "ASYNCIO",
-                100_000, 64L * 1024 * 1024);
+                100_000, 0);
         EmbeddedBroker broker = new EmbeddedBroker(external);
         broker.start();
         try (RunningBridge bridge = RunningBridge.start(data.resolve("bridge"), Map.of(
