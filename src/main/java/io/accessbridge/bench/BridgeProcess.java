@@ -58,14 +58,17 @@ public final class BridgeProcess implements AutoCloseable {
      * Deletes what a benchmark's bridge stored under {@code dir} ({@link #benchSettings}: broker journal and paging,
      * images, checkpoints), keeping its log for reading afterwards: a benchmark's backlog is hundreds of MiB.
      */
-    public static void deleteData(Path dir) throws IOException {
+    public static void deleteData(Path dir) {
         for (String stored : List.of("broker", "images", "checkpoints")) {
             deleteTree(dir.resolve(stored));
         }
     }
 
-    /** Deletes {@code dir} and everything under it, if it exists. */
-    public static void deleteTree(Path dir) throws IOException {
+    /**
+     * Deletes {@code dir} and everything under it, if it exists. A failure is reported on standard error, not thrown:
+     * it runs after the figures are taken, and must not hide them or an earlier failure.
+     */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -73,6 +76,8 @@ public final class BridgeProcess implements AutoCloseable {
             for (Path f : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not delete the benchmark's data " + dir + " (" + e + "); delete it by hand");
         }
     }
 
@@ -104,7 +109,13 @@ public final class BridgeProcess implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).directory(new File(System.getProperty("user.dir")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BridgeProcess bridge = new BridgeProcess(p, "http://127.0.0.1:" + settings.get("bridge.http.port"));
-        bridge.awaitReady(Duration.ofSeconds(60));
+        try {
+            bridge.awaitReady(Duration.ofSeconds(60));
+        } catch (Exception | Error e) {
+            p.destroyForcibly();
+            p.waitFor();
+            throw e;
+        }
         return bridge;
     }
 

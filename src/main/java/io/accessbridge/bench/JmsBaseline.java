@@ -133,9 +133,10 @@ public final class JmsBaseline {
             }
             int i = next++;
             try {
-                send(sessions.get(p), senders.get(p), body, new CompletionListener() {
-                    private final long sent = System.nanoTime();
-
+                BytesMessage m = sessions.get(p).createBytesMessage();
+                m.writeBytes(body);
+                long sent = System.nanoTime();
+                senders.get(p).send(m, new CompletionListener() {
                     @Override
                     public void onCompletion(Message message) {
                         latencies[i] = System.nanoTime() - sent;
@@ -150,6 +151,7 @@ public final class JmsBaseline {
                     }
                 });
             } catch (JMSException | RuntimeException e) {
+                // a session the broker closed (a broker stopped mid-run) throws here, before any listener is called
                 failure.compareAndSet(null, e);
             }
         }
@@ -161,17 +163,6 @@ public final class JmsBaseline {
         long nanos = System.nanoTime() - start;
         Arrays.sort(latencies);
         return new Result(total / (nanos / 1e9), rank(latencies, 0.50) / 1e6, rank(latencies, 0.99) / 1e6);
-    }
-
-    /**
-     * One asynchronous send of {@code body}; a session the broker closed (a broker stopped mid-run) throws here, before
-     * any listener is called.
-     */
-    private static void send(Session session, MessageProducer producer, byte[] body, CompletionListener listener)
-            throws JMSException {
-        BytesMessage m = session.createBytesMessage();
-        m.writeBytes(body);
-        producer.send(m, listener);
     }
 
     /** The nearest-rank percentile {@code q} of sorted values. */

@@ -77,9 +77,14 @@ public final class V1PushBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", description = "Instead of --warmup-total: records per device sent before measuring.")
     Integer warmup;
 
-    @Option(names = "--warmup-total", description = "Records sent before measuring, spread over the devices; enough"
-            + " for the bridge's JIT compiler to settle, which takes about 200,000 pushes (default: ${DEFAULT-VALUE}).")
-    int warmupTotal = 200_000;
+    /** Warm-up records in all; null: {@value #LOCAL_WARMUP_TOTAL} for a bridge of our own, none for a running one. */
+    @Option(names = "--warmup-total", description = "Records sent before measuring, spread over the devices (default: "
+            + LOCAL_WARMUP_TOTAL + ", enough for a fresh bridge's JIT compiler to settle; with --bridge-url 0, as that"
+            + " bridge is warm and these are real events).")
+    Integer warmupTotal;
+
+    /** The warm-up of a bridge process this benchmark starts: its JIT compiler settles after about 200,000 pushes. */
+    static final int LOCAL_WARMUP_TOTAL = 200_000;
 
     /** Which load generator drives the bridge. */
     enum Load { LEAN, SIMULATOR }
@@ -463,21 +468,28 @@ public final class V1PushBenchmark implements Callable<Integer> {
                 n, b.rate(), b.p50Millis(), b.p99Millis(), m.rate() / b.rate());
     }
 
-    /** Refuses {@code --warmup} together with {@code --warmup-total}: they say the same thing two ways. */
+    /** Refuses {@code --warmup} together with {@code --warmup-total} (they say the same thing two ways), and negatives. */
     void checkWarmupOptions() {
         CommandLine cl = spec.commandLine();
-        if (cl.getParseResult().hasMatchedOption("--warmup") && cl.getParseResult().hasMatchedOption("--warmup-total")) {
+        if (warmup != null && warmupTotal != null) {
             throw new ParameterException(cl, "give either --warmup (records per device) or --warmup-total (records in"
                     + " all), not both");
         }
+        if ((warmup != null && warmup < 0) || (warmupTotal != null && warmupTotal < 0)) {
+            throw new ParameterException(cl, "--warmup and --warmup-total count records: 0 or more");
+        }
     }
 
-    /** Warm-up records per device of a run with {@code n} devices: {@code --warmup}, else {@code --warmup-total / n}. */
+    /**
+     * Warm-up records per device of a run with {@code n} devices: {@code --warmup}, else {@code --warmup-total / n} (at
+     * least one each), else {@value #LOCAL_WARMUP_TOTAL}{@code / n} for a bridge of our own and none for a running one.
+     */
     int warmupPerDevice(int n) {
         if (warmup != null) {
             return warmup;
         }
-        return warmupTotal <= 0 ? 0 : Math.max(1, warmupTotal / n);
+        int total = warmupTotal != null ? warmupTotal : bridgeUrl == null ? LOCAL_WARMUP_TOTAL : 0;
+        return total <= 0 ? 0 : Math.max(1, total / n);
     }
 
     /** The warm-up (unless it is 0), then the timed run, against the bridge at {@code baseUrl}. */

@@ -29,7 +29,8 @@ import java.util.List;
  *                          default 100); Artemis' own NIO default (3.3 ms) makes every lone durable send wait that long
  * @param globalMaxSizeBytes how much heap the embedded broker fills with messages before it pages further ones to disk under
  *                          {@code dataDir}/paging ({@code bridge.broker.global-max-size-mb}; default, or 0: a quarter of the
- *                          maximum heap, where Artemis' own default is half); a backlog of any size then costs disk, not heap
+ *                          maximum heap, at most 256 MiB, where Artemis' own default is half); a backlog of any size then
+ *                          costs disk, not heap
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,
@@ -46,9 +47,12 @@ public record BrokerSettings(boolean embedded, String host, int port, Path dataD
         return "vm://" + port;
     }
 
-    /** {@code mib} MiB, or a quarter of this JVM's maximum heap when {@code mib} is 0 or less. */
+    /** The default bound on messages in the heap: a quarter of the heap, at most this much (256 MiB). */
+    static final long DEFAULT_GLOBAL_MAX_SIZE_CAP = 256L * 1024 * 1024;
+
+    /** {@code mib} MiB, or when {@code mib} is 0 or less a quarter of this JVM's maximum heap, at most 256 MiB. */
     static long globalMaxSize(long mib) {
-        return mib > 0 ? mib * 1024 * 1024 : Runtime.getRuntime().maxMemory() / 4;
+        return mib > 0 ? mib * 1024 * 1024 : Math.min(Runtime.getRuntime().maxMemory() / 4, DEFAULT_GLOBAL_MAX_SIZE_CAP);
     }
 
     /** Reads the settings. */

@@ -39,6 +39,23 @@ class V1PushBenchmarkWarmupTest {
     }
 
     @Test
+    void aRunningBridgeGetsNoWarmUpUnlessOneIsAskedFor() {
+        String[] remote = {"--bridge-url", "http://bridge.example:8080", V1PushBenchmark.CONFIRM};
+        assertThat(parsed(remote).warmupPerDevice(100)).isZero();
+        String[] withTotal = {"--bridge-url", "http://bridge.example:8080", V1PushBenchmark.CONFIRM,
+            "--warmup-total", "1000"};
+        assertThat(parsed(withTotal).warmupPerDevice(100)).isEqualTo(10);
+    }
+
+    @Test
+    void negativeWarmUpsAreRefused() {
+        assertThatThrownBy(parsed("--warmup", "-1")::checkWarmupOptions)
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("0 or more");
+        assertThatThrownBy(parsed("--warmup-total", "-5")::checkWarmupOptions)
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("0 or more");
+    }
+
+    @Test
     void warmupAndWarmupTotalTogetherAreRefused() {
         V1PushBenchmark both = parsed("--warmup", "300", "--warmup-total", "1000");
         assertThatThrownBy(both::checkWarmupOptions).isInstanceOf(CommandLine.ParameterException.class)

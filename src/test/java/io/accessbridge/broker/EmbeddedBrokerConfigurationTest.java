@@ -25,10 +25,14 @@ class EmbeddedBrokerConfigurationTest {
         }
     }
 
+    private static long quarterOfTheHeapAtMost256MiB() {
+        return Math.min(Runtime.getRuntime().maxMemory() / 4, 256L * 1024 * 1024);
+    }
+
     @Test
     void byDefaultMessagesBeyondAQuarterOfTheHeapArePagedAndPagesAreSyncedAsOftenAsTheJournal() throws Exception {
         Configuration c = configured(new Properties());
-        assertThat(c.getGlobalMaxSize()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+        assertThat(c.getGlobalMaxSize()).isEqualTo(quarterOfTheHeapAtMost256MiB());
         assertThat(c.getPageSyncTimeout()).isEqualTo(100_000).isEqualTo(c.getJournalBufferTimeout_NIO());
         assertThat(c.getAddressSettings().get("access.events").getAddressFullMessagePolicy())
                 .isEqualTo(AddressFullMessagePolicy.PAGE);
@@ -48,11 +52,11 @@ class EmbeddedBrokerConfigurationTest {
     }
 
     @Test
-    void zeroOrAnEmptySettingMeansAQuarterOfTheHeap() throws Exception {
+    void zeroOrAnEmptySettingMeansAQuarterOfTheHeapAtMost256MiB() throws Exception {
         Properties p = new Properties();
         p.setProperty("bridge.broker.global-max-size-mb", "0");
-        assertThat(configured(p).getGlobalMaxSize()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+        assertThat(configured(p).getGlobalMaxSize()).isEqualTo(quarterOfTheHeapAtMost256MiB());
         p.setProperty("bridge.broker.global-max-size-mb", " ");
-        assertThat(configured(p).getGlobalMaxSize()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+        assertThat(configured(p).getGlobalMaxSize()).isEqualTo(quarterOfTheHeapAtMost256MiB());
     }
 }

@@ -29,12 +29,33 @@ class BridgeCrashIT {
 
     @Test
     void killedBridgeLosesNothingAcknowledgedAndStoresNothingTwice() throws Exception {
+        killUnderLoadAndRestart(RunningBridge.defaults(data), "bridge-kill", 600);
+    }
+
+    @Test
+    void killedBridgeWhileItsBrokerPagesLosesNothingAcknowledgedAndStoresNothingTwice() throws Exception {
         Map<String, String> settings = RunningBridge.defaults(data);
+        settings.put("bridge.broker.global-max-size-mb", "1");
+        killUnderLoadAndRestart(settings, "bridge-kill-paging", 1500);
+    }
+
+    /**
+     * Kills the bridge with SIGKILL once {@code ackedBeforeKill} records are acknowledged, starts it again on the same
+     * journal, and checks that every acknowledged record is in the broker once; with a broker bound of 1 MiB the
+     * backlog is in page files when the kill comes.
+     */
+    private void killUnderLoadAndRestart(Map<String, String> settings, String fault, long ackedBeforeKill)
+            throws Exception {
+        boolean paging = settings.containsKey("bridge.broker.global-max-size-mb");
         Path log = data.resolve("bridge.log");
         String pushUrl = "http://127.0.0.1:" + settings.get("bridge.http.port") + "/v1/events";
         BridgeProcess bridge = BridgeProcess.start(settings, log);
         try (V1Fleet fleet = V1FleetFixture.start(6, 400, 150, 0.1, pushUrl)) {
-            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= 600);
+            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().acknowledged() >= ackedBeforeKill);
+            if (paging) {
+                assertThat(V1BacklogPagingIT.pageFiles(data.resolve("broker/paging")))
+                        .as("the backlog is paged when the bridge is killed").isPositive();
+            }
             bridge.kill();
             long ackedAtKill = fleet.stats().acknowledged();
             long retriesAtKill = fleet.stats().retries();
@@ -51,7 +72,7 @@ class BridgeCrashIT {
                     "tcp://127.0.0.1:" + settings.get("bridge.broker.port"), "access.events.all")) {
                 await().atMost(Duration.ofMinutes(1)).until(() -> consumer.distinct() >= expected.size());
                 Thread.sleep(1000);
-                FaultTally tally = FaultTally.inBroker("bridge-kill", fleet.stats().generated(), expected,
+                FaultTally tally = FaultTally.inBroker(fault, fleet.stats().generated(), expected,
                         consumer.receivedIds());
                 tally.assertNoneLostNoneDuplicated();
                 assertThat(consumer.ids()).as("every acknowledged record survived the kill, nothing else stored")

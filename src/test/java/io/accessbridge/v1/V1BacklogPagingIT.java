@@ -53,7 +53,8 @@ class V1BacklogPagingIT {
         }
     }
 
-    private static long pageFiles(Path paging) throws IOException {
+    /** The page files under a broker's paging directory. */
+    static long pageFiles(Path paging) throws IOException {
         if (!Files.isDirectory(paging)) {
             return 0;
         }
