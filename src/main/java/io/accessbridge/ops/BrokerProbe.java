@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +19,8 @@ import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.paging.PagingManager;
+import org.apache.activemq.artemis.core.paging.PagingStore;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 
 /**
@@ -37,6 +40,16 @@ public final class BrokerProbe implements AutoCloseable {
      * @param checkedAt when this was found
      */
     public record State(boolean up, String detail, Instant checkedAt) {
+    }
+
+    /**
+     * What the embedded broker holds in the heap, and whether it pages the events address to disk.
+     *
+     * @param bytes      messages held in memory, all addresses ({@code global-size})
+     * @param limitBytes the bound beyond which it pages ({@code bridge.broker.global-max-size-mb})
+     * @param paging     whether new events go to page files instead of memory
+     */
+    public record Memory(long bytes, long limitBytes, boolean paging) {
     }
 
     private final BrokerSettings settings;
@@ -110,6 +123,28 @@ public final class BrokerProbe implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The embedded broker's memory and paging state for {@code address}, read from the server in this JVM (no
+     * round trip); empty for an external broker, whose own metrics tell, or for a broker that is not running.
+     */
+    public Optional<Memory> memory(String address) {
+        if (!settings.embedded()) {
+            return Optional.empty();
+        }
+        EmbeddedBroker broker = embedded.get();
+        ActiveMQServer server = broker == null || broker.server() == null ? null : broker.server().getActiveMQServer();
+        if (server == null || !server.isActive() || server.getPagingManager() == null) {
+            return Optional.empty();
+        }
+        PagingManager paging = server.getPagingManager();
+        try {
+            PagingStore store = paging.getPageStore(SimpleString.of(address));
+            return Optional.of(new Memory(paging.getGlobalSize(), paging.getMaxSize(), store != null && store.isPaging()));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the bridge runs its own broker. */

@@ -21,8 +21,8 @@ import java.util.function.ToIntFunction;
  * The bridge's own Prometheus meters, read from the registries the bridge keeps anyway (nothing is counted
  * twice): events received per device and channel, events stored per device, duplicates dropped by the broker,
  * quarantined inputs, v3 lag and checkpoint, device channel states, WebSocket-connected devices, per-target
- * delivered / skipped / failed / retrying / dead-lettered with queue and dead-letter depth, broker up, events
- * queue depth. Devices, channels and targets appear as they are first seen ({@link #refresh()}).
+ * delivered / skipped / failed / retrying / dead-lettered with queue and dead-letter depth, broker up, the
+ * embedded broker's memory and paging, events queue depth. Devices, channels and targets appear as they are first seen ({@link #refresh()}).
  */
 public final class OpsMetrics implements MeterBinder {
 
@@ -64,6 +64,18 @@ public final class OpsMetrics implements MeterBinder {
         this.meters = registry;
         Gauge.builder("bridge.broker.up", this, m -> m.status.broker().up() ? 1 : 0)
                 .description("1 when the broker can store events, else 0").register(registry);
+        Gauge.builder("bridge.broker.memory.bytes", this, m -> m.status.brokerMemory(m.eventsAddress)
+                        .map(BrokerProbe.Memory::bytes).orElse(-1L))
+                .description("Messages the embedded broker holds in the heap, in bytes (-1: external broker)")
+                .register(registry);
+        Gauge.builder("bridge.broker.memory.limit.bytes", this, m -> m.status.brokerMemory(m.eventsAddress)
+                        .map(BrokerProbe.Memory::limitBytes).orElse(-1L))
+                .description("Bytes of messages beyond which the embedded broker pages to disk (-1: external broker)")
+                .register(registry);
+        Gauge.builder("bridge.broker.paging", this, m -> m.status.brokerMemory(m.eventsAddress)
+                        .map(x -> x.paging() ? 1 : 0).orElse(-1))
+                .description("1 while the embedded broker pages new events to disk (a backlog beyond its memory bound)")
+                .tag("address", eventsAddress).register(registry);
         Gauge.builder("bridge.websocket.connected.devices", this, OpsMetrics::websocketConnected)
                 .description("Devices whose WebSocket channel is connected").register(registry);
         FunctionCounter.builder("bridge.duplicates.dropped", duplicates, d -> d.dropped(eventsAddress))

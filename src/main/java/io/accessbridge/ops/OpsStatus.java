@@ -205,6 +205,11 @@ public final class OpsStatus {
         return broker.state();
     }
 
+    /** The embedded broker's memory and paging state of {@code address}; empty for an external broker. */
+    public java.util.Optional<BrokerProbe.Memory> brokerMemory(String address) {
+        return broker.memory(address);
+    }
+
     /** Events stored per device, the larger of the ingest path's count and the registry's. */
     public Map<String, Long> storedPerDevice() {
         Map<String, Long> out = new TreeMap<>();

@@ -59,6 +59,7 @@ class OpsApiIT {
                     .contains("bridge_quarantined_total{channel=\"http-push\"} 1.0")
                     .contains("bridge_publish_latency_seconds_count{outcome=\"stored\"} 7")
                     .contains("bridge_broker_up 1.0")
+                    .contains("bridge_broker_paging{address=\"access.events\"} 0.0")
                     .contains("bridge_websocket_connected_devices 0.0")
                     .contains("bridge_target_delivered_total{target=\"erpnext\"} 0.0"));
             await().atMost(Duration.ofSeconds(10)).until(() -> get(bridge.baseUrl() + "/observe/metrics").body()

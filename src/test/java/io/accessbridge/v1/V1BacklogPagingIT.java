@@ -8,6 +8,10 @@ import io.accessbridge.testing.EventCollector;
 import io.accessbridge.testing.ExpectedIds;
 import io.accessbridge.testing.RunningBridge;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +46,9 @@ class V1BacklogPagingIT {
             assertThat(pageFiles(data.resolve("broker/paging")))
                     .as("3,000 events without a consumer exceed 1 MiB, so the broker pages them to disk")
                     .isPositive();
+            assertThat(metrics(bridge)).as("operators see the paging in the metrics")
+                    .contains("bridge_broker_paging{address=\"access.events\"} 1.0")
+                    .contains("bridge_broker_memory_limit_bytes 1048576.0");
         }
         try (RunningBridge bridge = RunningBridge.start(data, ONE_MIB);
              EventCollector consumer = EventCollector.consume(bridge.brokerUrl(), "access.events.all")) {
@@ -51,6 +58,13 @@ class V1BacklogPagingIT {
             assertThat(consumer.duplicates()).isEmpty();
             assertThat(consumer.total()).isEqualTo(expected.size());
         }
+    }
+
+    private static String metrics(RunningBridge bridge) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(bridge.baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     /** The page files under a broker's paging directory. */

@@ -294,6 +294,10 @@ class V1PushFuzzIT {
     @Property(tries = 300, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.OFF)
     void everyPushIsAnsweredPerProtocolKeptAsSentAndTheGoodDeviceIsStillServed(@ForAll("pushes") Push push)
             throws Exception {
+        if (push.transport() == Transport.CUT_OFF && push.body().length == 0) {
+            // half of nothing is nothing: Content-Length 0 is a whole request, answered and kept like any other
+            push = new Push(Transport.POST, push.body(), push.contentType(), push.path(), push.method(), push.repeat());
+        }
         Expected expected = expected(push);
         String answerClass = push.transport() == Transport.CUT_OFF ? "cut off" : String.valueOf(expected.status());
         Statistics.label("answer").collect(answerClass);
