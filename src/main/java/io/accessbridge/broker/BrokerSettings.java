@@ -30,7 +30,7 @@ import java.util.List;
  * @param globalMaxSizeBytes how much heap the embedded broker fills with messages before it pages further ones to disk under
  *                          {@code dataDir}/paging ({@code bridge.broker.global-max-size-mb}; default, or 0: a quarter of the
  *                          maximum heap, at most 256 MiB, where Artemis' own default is half); a backlog of any size then
- *                          costs disk, not heap
+ *                          costs disk, not heap. A record built directly with 0 or less leaves Artemis' default
  */
 public record BrokerSettings(boolean embedded, String host, int port, Path dataDir, String url, String user,
                              String password, long sendTimeoutMs, int idCacheSize, int maxConnections,

@@ -22,7 +22,8 @@ import java.util.function.ToIntFunction;
  * twice): events received per device and channel, events stored per device, duplicates dropped by the broker,
  * quarantined inputs, v3 lag and checkpoint, device channel states, WebSocket-connected devices, per-target
  * delivered / skipped / failed / retrying / dead-lettered with queue and dead-letter depth, broker up, the
- * embedded broker's memory and paging, events queue depth. Devices, channels and targets appear as they are first seen ({@link #refresh()}).
+ * embedded broker's memory and paging, events queue depth. Devices, channels and targets appear as they are first
+ * seen ({@link #refresh()}).
  */
 public final class OpsMetrics implements MeterBinder {
 
