@@ -65,11 +65,12 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     /**
-     * Deletes {@code dir} and everything under it, if it exists. A failure is reported on standard error, not thrown:
-     * it runs after the figures are taken, and must not hide them or an earlier failure.
+     * Deletes {@code dir} and everything under it, if it exists ({@code null}: nothing). A failure is reported on
+     * standard error, not thrown: it runs after the figures (or a test's checks) are taken, and must not hide them or
+     * an earlier failure.
      */
     public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accessbridge.bench.BridgeProcess;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
 import io.accessbridge.ingest.RawInput;
@@ -138,7 +139,7 @@ class V1PushFuzzIT {
             if (bridge != null) {
                 bridge.close();
             }
-            FuzzRun.deleteTree(dataDir);
+            BridgeProcess.deleteTree(dataDir);
         }
     }
 

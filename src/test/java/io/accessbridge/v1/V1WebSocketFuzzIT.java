@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accessbridge.bench.BridgeProcess;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.RawInput;
 import io.accessbridge.ingest.SourceContext;
@@ -183,7 +184,7 @@ class V1WebSocketFuzzIT {
             if (runtime != null) {
                 runtime.close();
             }
-            FuzzRun.deleteTree(dataDir);
+            BridgeProcess.deleteTree(dataDir);
         }
     }
 

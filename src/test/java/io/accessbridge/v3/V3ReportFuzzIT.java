@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.accessbridge.bench.BridgeProcess;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.JsonFields;
 import io.accessbridge.ingest.RawInput;
@@ -200,7 +201,7 @@ class V3ReportFuzzIT {
             if (sims != null) {
                 sims.values().forEach(V3DeviceSimulator::close);
             }
-            FuzzRun.deleteTree(dataDir);
+            BridgeProcess.deleteTree(dataDir);
         }
     }
 

@@ -8,14 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
-/** The steps every fuzz IT takes around its inputs: wait for an outcome, check the bridge is ready, clean up. */
+/** The steps every fuzz IT takes around its inputs: wait for an outcome, check the bridge is ready. */
 public final class FuzzRun {
 
     private FuzzRun() {
@@ -37,16 +33,6 @@ public final class FuzzRun {
                 fail("not within " + within.toSeconds() + " s: " + what);
             }
             Thread.sleep(5);
-        }
-    }
-
-    /** Deletes a run's data directory with everything in it; nothing when it is {@code null}. */
-    public static void deleteTree(Path dir) throws IOException {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
