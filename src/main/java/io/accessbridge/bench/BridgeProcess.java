@@ -111,7 +111,7 @@ public final class BridgeProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BridgeProcess bridge = new BridgeProcess(p, "http://127.0.0.1:" + settings.get("bridge.http.port"));
         try {
-            bridge.awaitReady(Duration.ofSeconds(60));
+            bridge.awaitReady(Duration.ofSeconds(60), log);
         } catch (Exception | Error e) {
             p.destroyForcibly();
             p.waitFor();
@@ -120,12 +120,14 @@ public final class BridgeProcess implements AutoCloseable {
         return bridge;
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
+    private void awaitReady(Duration timeout, Path log) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("bridge process exited with " + process.exitValue());
+                throw new IllegalStateException("bridge process exited with " + process.exitValue() + " before it was"
+                        + " ready; its log: " + log + " (a benchmark runs in the bridge's directory, with config/ and"
+                        + " routes/)");
             }
             try {
                 if (readiness(http, baseUrl).ready()) {
@@ -136,7 +138,7 @@ public final class BridgeProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("bridge not ready within " + timeout);
+        throw new IllegalStateException("bridge not ready within " + timeout + "; its log: " + log);
     }
 
     /** What a bridge's {@code /observe/health/ready} answered: its HTTP status and body. */

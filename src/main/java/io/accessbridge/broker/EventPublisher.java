@@ -59,8 +59,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPublisher implements AutoCloseable {
 
-    /** Client-side confirmation window, bytes: how much unconfirmed data a session may have in flight. */
-    static final int CONFIRMATION_WINDOW = 1024 * 1024;
+    /**
+     * Confirmation window, bytes. Asynchronous completions need one, but its size only says how
+     * often the broker confirms what it received: until then each session keeps every sent packet
+     * in a resend cache (of no use here, as the bridge never re-attaches a session) and the broker
+     * keeps its answers. At 1 MiB that was up to 1 MiB per session, held for seconds, copied by
+     * every young collection and then promoted: under load from 100 devices, G1's young pauses
+     * averaged 30 ms; at 16 KiB (a confirmation every few events) they average about 20 ms.
+     */
+    static final int CONFIRMATION_WINDOW = 16 * 1024;
     /** Producer credits, bytes: a page of events is sent without waiting for the broker to grant more. */
     static final int PRODUCER_WINDOW = 1024 * 1024;
 

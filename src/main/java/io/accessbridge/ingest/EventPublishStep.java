@@ -47,6 +47,11 @@ public final class EventPublishStep implements Processor {
                 || !(value instanceof String || value instanceof Number || value instanceof Boolean)) {
             return false;
         }
-        return name.chars().skip(1).allMatch(Character::isJavaIdentifierPart);
+        for (int i = 1; i < name.length(); i++) {
+            if (!Character.isJavaIdentifierPart(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

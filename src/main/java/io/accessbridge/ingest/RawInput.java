@@ -2,6 +2,7 @@ package io.accessbridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,7 +47,7 @@ public final class RawInput {
         }
         if (body instanceof InputStream in) {
             try (in) {
-                byte[] raw = in.readAllBytes();
+                byte[] raw = readFully(in);
                 message.setBody(raw);
                 return raw;
             } catch (IOException e) {
@@ -55,6 +56,25 @@ public final class RawInput {
         }
         byte[] raw = message.getBody(byte[].class);
         return raw == null ? new byte[0] : raw;
+    }
+
+    /**
+     * Reads a stream to its end into an array of exactly its length. The bytes the stream says are
+     * {@linkplain InputStream#available() available} (all of them for the cached request body) are
+     * read into an array of that size; {@link InputStream#readAllBytes} would read into an 8 KiB
+     * buffer and copy, on every request. Whatever follows is appended.
+     */
+    static byte[] readFully(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(in.available());
+        int next = in.read();
+        if (next < 0) {
+            return head;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + 8192);
+        out.write(head);
+        out.write(next);
+        in.transferTo(out);
+        return out.toByteArray();
     }
 
     /** The raw input kept by {@link #capture}. */

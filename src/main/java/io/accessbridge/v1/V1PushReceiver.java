@@ -10,6 +10,7 @@ import io.accessbridge.ingest.SourceContext;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
 /**
@@ -22,6 +23,8 @@ public final class V1PushReceiver {
 
     /** Channel name of HTTP push. */
     public static final String CHANNEL = "http-push";
+
+    private static final Pattern PATH_DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String basePath;
     private final V1EventNormalizer normalizer;
@@ -91,7 +94,7 @@ public final class V1PushReceiver {
         if (rest.isEmpty()) {
             return null;
         }
-        if (rest.contains("/") || !rest.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!PATH_DEVICE_ID.matcher(rest).matches()) {
             throw new InvalidEventException("device id in the path must be 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         return rest;

@@ -635,7 +635,8 @@ class V3ReportFuzzIT {
         String answerClass = report.transport() == Transport.CUT_OFF ? "cut off" : String.valueOf(expected.status());
         Statistics.label("answer").collect(answerClass);
         Statistics.label("answer").coverage(c -> {
-            c.check("200").percentage(p -> p >= 5);
+            // floors well below what 26 runs gave (200: 6.3-12 %, 403: 1.2-15 %, 405, 413: 2 % and more)
+            c.check("200").percentage(p -> p >= 3);
             c.check("400").percentage(p -> p >= 20);
             c.check("403").percentage(p -> p >= 0.5);
             c.check("415").percentage(p -> p >= 3);
@@ -682,7 +683,8 @@ class V3ReportFuzzIT {
             backfills.incrementAndGet();
         }
         Statistics.label("backfill").collect(backfill);
-        Statistics.label("backfill").coverage(c -> c.check(true).percentage(p -> p >= 2));
+        // at least one: 5 to 24 in 300 tries over 26 runs, so a percentage floor (it was 2 %) failed now and then
+        Statistics.label("backfill").coverage(c -> c.check(true).count(n -> n >= 1));
         String sha = RawInput.sha256(bytes);
         switch (report.transport() == Transport.CUT_OFF ? 0 : expected.status()) {
             case 0 -> {
