@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +24,11 @@ import java.util.stream.Stream;
  * test can kill it with SIGKILL ({@code kill -9}) and start it again on the same data.
  */
 public final class BridgeProcess implements AutoCloseable {
+
+    private static final int FIRST_PORT = 15_000;
+    private static final int PORTS = 32_768 - FIRST_PORT;
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(
+            (int) Math.floorMod(ProcessHandle.current().pid() * 7919L + System.nanoTime(), PORTS));
 
     private final Process process;
     private final String baseUrl;
@@ -82,11 +88,23 @@ public final class BridgeProcess implements AutoCloseable {
         }
     }
 
-    /** A free TCP port on this machine. */
+    /**
+     * A TCP port nothing listens on, for a server started a moment later: one of 15000-32767, below the
+     * range the kernel picks the local ports of outgoing connections from (Linux: 32768-60999), so that
+     * no connection opened in that moment takes it. A port of that range ({@code new ServerSocket(0)}),
+     * once failed a test run with "Address already in use". Ports are handed out in turn, from a start
+     * that differs between processes, and never twice by one process while others are left.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (int tried = 0; tried < PORTS; tried++) {
+            int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException inUse) {
+                // taken: the next one
+            }
         }
+        throw new IOException("no free TCP port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
     }
 
     /** Starts a bridge with these settings and waits until it is ready. Its output goes to {@code log}. */

@@ -1,10 +1,10 @@
 package io.accessbridge.testing;
 
+import io.accessbridge.bench.BridgeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 
-/** Free loopback ports for test servers. */
+/** Free loopback ports for test servers ({@link BridgeProcess#freePort}: below the outgoing connections' range). */
 public final class FreePorts {
 
     private FreePorts() {
@@ -12,9 +12,8 @@ public final class FreePorts {
 
     /** A port nothing listens on right now. */
     public static int next() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        try {
+            return BridgeProcess.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -109,12 +109,13 @@ class V1PushFuzzIT {
     @AfterContainer
     static void checkTheWholeRunAndStop() throws Exception {
         try {
-            if (goodDevice != null) {
-                goodDevice.stop();
-                assertThat(goodDevice.failures).as("answers to the good device other than 200").isEmpty();
-                assertThat(goodDevice.stored.size()).as("records of the good device").isGreaterThan(0);
-                acceptedIds.addAll(goodDevice.stored);
+            if (goodDevice == null) {
+                return; // the set-up failed, and its error is the one to report
             }
+            goodDevice.stop();
+            assertThat(goodDevice.failures).as("answers to the good device other than 200").isEmpty();
+            assertThat(goodDevice.stored.size()).as("records of the good device").isGreaterThan(0);
+            acceptedIds.addAll(goodDevice.stored);
             await("every accepted record in access.events.all", () -> all.ids().containsAll(acceptedIds));
             await("every rejected body in access.quarantine",
                     () -> quarantined.counts().keySet().containsAll(rejectedBodies));

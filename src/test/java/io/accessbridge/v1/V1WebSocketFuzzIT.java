@@ -166,7 +166,9 @@ class V1WebSocketFuzzIT {
     @AfterContainer
     static void checkTheWholeRunAndStop() throws Exception {
         try {
-            RememberSeed.naming(V1WebSocketFuzzIT::checkTheWholeRun);
+            if (all != null) { // else the set-up failed, and its error is the one to report
+                RememberSeed.naming(V1WebSocketFuzzIT::checkTheWholeRun);
+            }
         } finally {
             if (all != null) {
                 all.close();

@@ -187,7 +187,9 @@ class V3ReportFuzzIT {
     @AfterContainer
     static void checkTheWholeRunAndStop() throws Exception {
         try {
-            RememberSeed.naming(V3ReportFuzzIT::checkTheWholeRun);
+            if (all != null) { // else the set-up failed, and its error is the one to report
+                RememberSeed.naming(V3ReportFuzzIT::checkTheWholeRun);
+            }
         } finally {
             if (all != null) {
                 all.close();
