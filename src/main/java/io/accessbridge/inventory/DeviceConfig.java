@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One device of {@code config/devices.yaml}.
@@ -25,6 +26,13 @@ import java.util.Optional;
 public record DeviceConfig(String id, Generation generation, URI address, String serialNumber, String site,
                            String door, String direction, ZoneId timeZone, Channels channels, Tls tls,
                            SecretRef token, V3Polling v3, RemoteVerification remoteVerification) {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** Whether {@code id} is a well-formed inventory id: 1-64 characters of {@code A-Z a-z 0-9 . _ -}. */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
 
     /** Device protocol generation. */
     public enum Generation { V1, V3 }

@@ -114,7 +114,7 @@ public final class DeviceInventoryLoader {
             }
         }
         String id = text(n, "id");
-        if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!DeviceConfig.isValidId(id)) {
             e.add("id", "required, 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         DeviceConfig.Generation generation = null;

@@ -7,10 +7,10 @@ import io.accessbridge.ingest.IngestProperties;
 import io.accessbridge.ingest.InvalidEventException;
 import io.accessbridge.ingest.NormalizedEvent;
 import io.accessbridge.ingest.SourceContext;
+import io.accessbridge.inventory.DeviceConfig;
 import io.accessbridge.inventory.DeviceDirectory;
 import io.accessbridge.inventory.DeviceDirectory.DeviceProfile;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
 /**
@@ -23,8 +23,6 @@ public final class V1PushReceiver {
 
     /** Channel name of HTTP push. */
     public static final String CHANNEL = "http-push";
-
-    private static final Pattern PATH_DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String basePath;
     private final V1EventNormalizer normalizer;
@@ -94,7 +92,7 @@ public final class V1PushReceiver {
         if (rest.isEmpty()) {
             return null;
         }
-        if (!PATH_DEVICE_ID.matcher(rest).matches()) {
+        if (!DeviceConfig.isValidId(rest)) {
             throw new InvalidEventException("device id in the path must be 1-64 characters of A-Z a-z 0-9 . _ -");
         }
         return rest;

@@ -1,5 +1,6 @@
 package io.accessbridge.v3.poll;
 
+import io.accessbridge.inventory.DeviceConfig;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.camel.Endpoint;
@@ -27,7 +28,7 @@ public final class V3PollComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if (remaining == null || !remaining.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!DeviceConfig.isValidId(remaining)) {
             throw new IllegalArgumentException("v3-poll needs a device id: v3-poll:<deviceId>");
         }
         V3PollEndpoint endpoint = new V3PollEndpoint(uri, this, remaining);
