@@ -23,7 +23,8 @@ import java.util.List;
  * @param queues            durable queues bound to {@code eventsAddress}, created at start ({@code bridge.events.queues})
  * @param deadLetterAddress where unroutable or undeliverable events go ({@code bridge.events.dead-letter-address}, default access.events.DLA)
  * @param quarantineAddress where raw input that could not be normalised is kept ({@code bridge.quarantine.address}, default access.quarantine)
- * @param journalType       embedded broker journal: ASYNCIO (Linux libaio, falls back to NIO when missing), NIO or MAPPED ({@code bridge.broker.journal-type}, default ASYNCIO)
+ * @param journalType       embedded broker journal: ASYNCIO (Linux libaio; Artemis falls back to NIO unless libaio and
+ *                          libartemis-native-64.so load from java.library.path, and the start-up log says which), NIO or MAPPED ({@code bridge.broker.journal-type}, default ASYNCIO)
  * @param journalBufferTimeoutNanos how long the embedded broker's journal, and its page files while it pages, gather writes
  *                          before one disk sync covers them all ({@code bridge.broker.journal-buffer-timeout-us}, microseconds,
  *                          default 100); Artemis' own NIO default (3.3 ms) makes every lone durable send wait that long

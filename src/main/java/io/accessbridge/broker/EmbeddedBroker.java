@@ -1,9 +1,11 @@
 package io.accessbridge.broker;
 
+import java.io.File;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.io.aio.AIOSequentialFileFactory;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -81,8 +83,22 @@ public final class EmbeddedBroker extends ServiceSupport {
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(configuration());
         broker.start();
-        LOG.info("Embedded Artemis broker started: {}:{} (CORE, AMQP, STOMP, MQTT), journal {}",
-                settings.host(), settings.port(), settings.dataDir().toAbsolutePath());
+        LOG.info("Embedded Artemis broker started: {}:{} (CORE, AMQP, STOMP, MQTT), journal {} ({})",
+                settings.host(), settings.port(), settings.dataDir().toAbsolutePath(), journalInUse());
+    }
+
+    /**
+     * The journal Artemis writes with: ASYNCIO only when libaio and Artemis' native library
+     * ({@code libartemis-native-64.so}, inside the activemq-artemis-native jar) load from {@code java.library.path};
+     * otherwise Artemis falls back to NIO without saying so, which is the case under a plain {@code java -jar}.
+     */
+    String journalInUse() {
+        if (!"ASYNCIO".equals(settings.journalType())) {
+            return settings.journalType();
+        }
+        File journal = settings.dataDir().resolve("journal").toFile();
+        return AIOSequentialFileFactory.isSupported(journal) ? "ASYNCIO"
+                : "NIO: ASYNCIO needs libaio and libartemis-native-64.so on java.library.path";
     }
 
     @Override

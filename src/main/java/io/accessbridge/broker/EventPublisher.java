@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -51,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * fetched) waits for this one, or this one for it, and the broker drops the second. A single event
  * ({@link #publish(CanonicalMessage.Parts)}) is claimed by that route's {@code publishOnce} policy.
  *
+ * <p>No send blocks longer than {@code bridge.broker.send-timeout-ms}. A broker whose disk is full (its
+ * {@code max-disk-usage}), or whose address blocks, withholds producer credits, and Artemis' client then waits
+ * for them without end; a send still waiting at the timeout has its connection closed, which releases it, and
+ * fails, so the device is told to retry instead of waiting for an answer that never comes.
+ *
  * <p>Thread-safe: concurrent callers get their own session (kept for reuse), spread over
  * {@code bridge.broker.max-connections} connections. A broken connection is dropped with its
  * sessions and a new one is made by the next call. Its connections are its own, not the pooled
@@ -81,6 +89,7 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final InFlightIds inFlight;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
+    private final ScheduledThreadPoolExecutor deadlines;
     private volatile boolean closed;
 
     /** One of the publisher's connections; a new generation starts each time it is replaced. */
@@ -110,6 +119,12 @@ public final class EventPublisher implements AutoCloseable {
         this.factory = JmsConnectionFactories.artemis(settings);
         factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         factory.setProducerWindowSize(PRODUCER_WINDOW);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "event-publisher-send-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -140,14 +155,55 @@ public final class EventPublisher implements AutoCloseable {
             throw new JMSException("publisher is closed");
         }
         Lane lane = borrow();
+        Deadline deadline = deadline(lane);
         try {
             lane.producer().send(lane.topic(), message(lane.session(), parts), DeliveryMode.PERSISTENT,
                     Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE);
         } catch (JMSException | RuntimeException e) {
             discard(lane);
+            if (deadline.passed()) {
+                throw deadline.failure(e);
+            }
             throw e;
         }
+        if (deadline.passed()) {
+            throw deadline.failure(null);
+        }
         idle.add(lane);
+    }
+
+    /** Closes {@code lane}'s connection if its send still runs after the send timeout; see the class comment. */
+    private Deadline deadline(Lane lane) {
+        AtomicBoolean settled = new AtomicBoolean();
+        ScheduledFuture<?> timer = deadlines.schedule(() -> {
+            if (settled.compareAndSet(false, true)) {
+                discard(lane);
+            }
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        return new Deadline(timer, settled, timeoutMs);
+    }
+
+    /**
+     * The send timeout of one send (or of one batch's sends) on a lane; whichever settles it first, the send's
+     * end or the timer, wins, so a lane the timer closes is never given back for reuse.
+     */
+    private record Deadline(ScheduledFuture<?> timer, AtomicBoolean settled, long timeoutMs) {
+
+        /** Called once, when the send ended: whether the timeout had passed before (and closed the lane). */
+        boolean passed() {
+            timer.cancel(false);
+            return !settled.compareAndSet(false, true);
+        }
+
+        /**
+         * The failure of a send that outlasted the timeout. What the closed lane threw ({@code cause}, if anything)
+         * is not its cause: callers log the root cause, and that would only say the connection was closed.
+         */
+        JMSException failure(Exception cause) {
+            return new JMSException("broker did not take the event within " + timeoutMs
+                    + " ms: it withholds producer credits (disk or memory full?) or is too slow; connection closed"
+                    + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ")"));
+        }
     }
 
     private static TextMessage message(Session session, CanonicalMessage.Parts parts) throws JMSException {
@@ -223,6 +279,7 @@ public final class EventPublisher implements AutoCloseable {
             unconfirmed++;
             int sent = 0;
             List<InFlightIds.Claim> batch = new ArrayList<>(events.size());
+            Deadline deadline = deadline(lane);
             try {
                 for (NormalizedEvent event : events) {
                     InFlightIds.Claim claim = claim(event.event().id());
@@ -239,7 +296,15 @@ public final class EventPublisher implements AutoCloseable {
             } catch (JMSException | RuntimeException e) {
                 failed = true;
                 batch.forEach(InFlightIds.Claim::release);
+                if (deadline.passed()) {
+                    throw deadline.failure(e);
+                }
                 throw e;
+            }
+            if (deadline.passed()) {
+                failed = true;
+                batch.forEach(InFlightIds.Claim::release);
+                throw deadline.failure(null);
             }
             int size = events.size();
             int dispatched = sent;
@@ -376,6 +441,7 @@ public final class EventPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        deadlines.shutdownNow();
         Lane lane;
         while ((lane = idle.poll()) != null) {
             closeQuietly(lane);
