@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -310,8 +309,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
     /** The figures of one run against the bridge process this benchmark started; the baseline after it. */
     private String localRun(BridgeProcess bridge, int brokerPort, int n, int perDevice) throws Exception {
         Measured m = drive(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
-        long inBroker = settledMessageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE,
-                (long) n * warmupPerDevice(n) + m.acknowledged());
+        long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE);
         String line = figures(n, m) + String.format(Locale.ROOT,
                 " in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s", inBroker, (long) n * warmupPerDevice(n),
                 bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
@@ -541,23 +539,6 @@ public final class V1PushBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("fleet not drained within " + timeout + ": " + fleet.stats().toLine());
             }
             Thread.sleep(20);
-        }
-    }
-
-    /**
-     * The message count of {@code queue} once it reaches {@code expected}, or after 15 s whatever it is then: the
-     * count of a queue whose messages are paged is kept asynchronously by Artemis and may lag the stores just
-     * confirmed (one run read 249,999 of 250,000 at once).
-     */
-    static long settledMessageCount(String url, String queue, long expected) throws Exception {
-        try (BrokerQueues broker = BrokerQueues.open(url, null, null)) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            long count = broker.messageCount(queue);
-            while (count < expected && System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                count = broker.messageCount(queue);
-            }
-            return count;
         }
     }
 
