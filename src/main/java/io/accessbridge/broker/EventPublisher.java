@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,10 +56,11 @@ import org.slf4j.LoggerFactory;
  * fetched) waits for this one, or this one for it, and the broker drops the second. A single event
  * ({@link #publish(CanonicalMessage.Parts)}) is claimed by that route's {@code publishOnce} policy.
  *
- * <p>No send blocks longer than {@code bridge.broker.send-timeout-ms}. A broker whose disk is full (its
+ * <p>No send blocks much longer than {@code bridge.broker.send-timeout-ms}. A broker whose disk is full (its
  * {@code max-disk-usage}), or whose address blocks, withholds producer credits, and Artemis' client then waits
- * for them without end; a send still waiting at the timeout has its connection closed, which releases it, and
- * fails, so the device is told to retry instead of waiting for an answer that never comes.
+ * for them without end; a send found still waiting past the timeout (sends are checked every quarter of it, at
+ * most every 250 ms) has its connection closed, which releases it, and fails, so the device is told to retry
+ * instead of waiting for an answer that never comes.
  *
  * <p>Thread-safe: concurrent callers get their own session (kept for reuse), spread over
  * {@code bridge.broker.max-connections} connections. A broken connection is dropped with its
@@ -89,7 +92,8 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final InFlightIds inFlight;
     private final ConcurrentLinkedQueue<Lane> idle = new ConcurrentLinkedQueue<>();
-    private final ScheduledThreadPoolExecutor deadlines;
+    private final Set<Deadline> sending = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
 
     /** One of the publisher's connections; a new generation starts each time it is replaced. */
@@ -119,12 +123,13 @@ public final class EventPublisher implements AutoCloseable {
         this.factory = JmsConnectionFactories.artemis(settings);
         factory.setConfirmationWindowSize(CONFIRMATION_WINDOW);
         factory.setProducerWindowSize(PRODUCER_WINDOW);
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "event-publisher-send-deadline");
             t.setDaemon(true);
             return t;
         });
-        deadlines.setRemoveOnCancelPolicy(true);
+        long sweepMs = Math.max(10, Math.min(250, timeoutMs / 4));
+        sweeper.scheduleAtFixedRate(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -172,27 +177,51 @@ public final class EventPublisher implements AutoCloseable {
         idle.add(lane);
     }
 
-    /** Closes {@code lane}'s connection if its send still runs after the send timeout; see the class comment. */
+    /** Watches a send on {@code lane} that starts now; see the class comment. */
     private Deadline deadline(Lane lane) {
-        AtomicBoolean settled = new AtomicBoolean();
-        ScheduledFuture<?> timer = deadlines.schedule(() -> {
-            if (settled.compareAndSet(false, true)) {
-                discard(lane);
+        Deadline d = new Deadline(lane, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+        sending.add(d);
+        return d;
+    }
+
+    /** Closes the lanes of the sends past their deadline (run by the sweeper, a few times per send timeout). */
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            for (Deadline d : sending) {
+                d.expireIfDue(now);
             }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
-        return new Deadline(timer, settled, timeoutMs);
+        } catch (RuntimeException e) {
+            LOG.warn("Send deadline sweep failed: {}", e.toString());
+        }
     }
 
     /**
-     * The send timeout of one send (or of one batch's sends) on a lane; whichever settles it first, the send's
-     * end or the timer, wins, so a lane the timer closes is never given back for reuse.
+     * The send timeout of one send (or of one batch's sends) on a lane. The sweeper and the end of the send race
+     * to settle it, and the loser does nothing, so a lane the sweeper closed is never given back for reuse. A
+     * periodic sweep instead of a timer per send: a timer that becomes the earliest wakes its thread at every send.
      */
-    private record Deadline(ScheduledFuture<?> timer, AtomicBoolean settled, long timeoutMs) {
+    private final class Deadline {
+        private final Lane lane;
+        private final long dueNanos;
+        private final AtomicBoolean settled = new AtomicBoolean();
 
-        /** Called once, when the send ended: whether the timeout had passed before (and closed the lane). */
+        private Deadline(Lane lane, long dueNanos) {
+            this.lane = lane;
+            this.dueNanos = dueNanos;
+        }
+
+        /** Called once, when the send ended: whether the deadline had passed before (and the lane is closed). */
         boolean passed() {
-            timer.cancel(false);
+            sending.remove(this);
             return !settled.compareAndSet(false, true);
+        }
+
+        void expireIfDue(long now) {
+            if (now - dueNanos >= 0 && settled.compareAndSet(false, true)) {
+                sending.remove(this);
+                discard(lane);
+            }
         }
 
         /**
@@ -441,7 +470,7 @@ public final class EventPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        deadlines.shutdownNow();
+        sweeper.shutdownNow();
         Lane lane;
         while ((lane = idle.poll()) != null) {
             closeQuietly(lane);
