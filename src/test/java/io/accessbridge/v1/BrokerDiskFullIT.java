@@ -55,12 +55,7 @@ class BrokerDiskFullIT {
             long retriesAtFull = fleet.stats().retries();
             disk.setMaxUsage(0.0);
             disk.tick();
-            await().atMost(Duration.ofMinutes(1)).until(() -> fleet.stats().retries() > retriesAtFull + 20);
-            long ackedWhileFull = fleet.stats().acknowledged();
-            Thread.sleep(1500);
-            assertThat(fleet.stats().acknowledged()).as("nothing is acknowledged while the disk is full")
-                    .isEqualTo(ackedWhileFull);
-            assertThat(fleet.stats().cached()).as("devices keep what was not acknowledged").isGreaterThan(0);
+            V1FleetFixture.assertTurnedAwayAndKept(fleet, retriesAtFull, "the disk is full");
 
             Set<String> probesStored = new HashSet<>();
             HttpResponse<String> refused = null;
