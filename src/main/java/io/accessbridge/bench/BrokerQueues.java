@@ -1,5 +1,6 @@
 package io.accessbridge.bench;
 
+import java.time.Duration;
 import java.util.OptionalLong;
 import org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -14,9 +15,9 @@ import org.apache.activemq.artemis.api.core.management.ResourceNames;
 
 /**
  * A core session on an Artemis broker for the benchmarks' bookkeeping: a queue's message and
- * consumer count, its {@code messagesAdded} counter (through the broker's management address), and
- * deleting a queue the benchmark filled. Works on the bridge's embedded broker and on an external
- * one, with or without a user.
+ * consumer count, its {@code messagesAdded} counter (through the broker's management address), whether
+ * an address pages, and emptying or deleting a queue the benchmark filled. Works on the bridge's embedded
+ * broker and on an external one, with or without a user.
  */
 public final class BrokerQueues implements AutoCloseable {
 
@@ -76,19 +77,70 @@ public final class BrokerQueues implements AutoCloseable {
      * (management off, or the user lacks the {@code manage} permission).
      */
     public OptionalLong messagesAdded(String queue) {
-        try (ClientRequestor requestor = new ClientRequestor(session,
-                ActiveMQDefaultConfiguration.getDefaultManagementAddress())) {
-            ClientMessage m = session.createMessage(false);
-            ManagementHelper.putAttribute(m, ResourceNames.QUEUE + queue, "messagesAdded");
-            ClientMessage reply = requestor.request(m, 5_000);
-            if (reply != null && ManagementHelper.hasOperationSucceeded(reply)
-                    && ManagementHelper.getResult(reply) instanceof Number n) {
+        try {
+            if (attribute(ResourceNames.QUEUE + queue, "messagesAdded") instanceof Number n) {
                 return OptionalLong.of(n.longValue());
             }
         } catch (Exception e) {
             // no management answer: the caller falls back to the message count
         }
         return OptionalLong.empty();
+    }
+
+    /**
+     * Removes every message of {@code queue} through the broker's management address ({@code removeAllMessages})
+     * and returns how many it removed; waits up to {@code timeout} for the broker's answer, as a backlog paged to
+     * disk takes a while to remove.
+     *
+     * @throws IllegalStateException when the broker does not answer in time or refuses (management off, no
+     *                               {@code manage} permission)
+     */
+    public long removeAll(String queue, Duration timeout) throws Exception {
+        Object result = invoke(ResourceNames.QUEUE + queue, "removeAllMessages", timeout);
+        return result instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
+     * Waits up to {@code timeout} until {@code address} no longer pages (holds messages on disk beyond the
+     * broker's memory limit, see {@code bridge.broker.global-max-size-mb}); false if it still does then.
+     */
+    public boolean awaitNotPaging(String address, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (Boolean.TRUE.equals(attribute(ResourceNames.ADDRESS + address, "paging"))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    private Object attribute(String resource, String name) throws Exception {
+        try (ClientRequestor requestor = new ClientRequestor(session,
+                ActiveMQDefaultConfiguration.getDefaultManagementAddress())) {
+            ClientMessage m = session.createMessage(false);
+            ManagementHelper.putAttribute(m, resource, name);
+            return result(requestor.request(m, 5_000), resource + "." + name);
+        }
+    }
+
+    private Object invoke(String resource, String operation, Duration timeout) throws Exception {
+        try (ClientRequestor requestor = new ClientRequestor(session,
+                ActiveMQDefaultConfiguration.getDefaultManagementAddress())) {
+            ClientMessage m = session.createMessage(false);
+            ManagementHelper.putOperationInvocation(m, resource, operation);
+            return result(requestor.request(m, timeout.toMillis()), resource + "." + operation + "()");
+        }
+    }
+
+    private static Object result(ClientMessage reply, String what) throws Exception {
+        if (reply == null) {
+            throw new IllegalStateException("the broker did not answer " + what + " in time");
+        }
+        if (!ManagementHelper.hasOperationSucceeded(reply)) {
+            throw new IllegalStateException("the broker refused " + what + ": " + ManagementHelper.getResult(reply));
+        }
+        return ManagementHelper.getResult(reply);
     }
 
     /** Whether the broker has an address of this name. */

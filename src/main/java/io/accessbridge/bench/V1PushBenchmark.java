@@ -46,6 +46,9 @@ public final class V1PushBenchmark implements Callable<Integer> {
     /** The option that confirms a remote run's events may go wherever the bridge forwards events. */
     static final String CONFIRM = "--i-know-events-are-real";
 
+    /** The address of canonical events, the bridge's default; a local run empties it of its warm-up. */
+    static final String EVENTS_ADDRESS = "access.events";
+
     /** The events queue whose growth a run reports. */
     static final String EVENTS_QUEUE = "access.events.all";
 
@@ -85,6 +88,13 @@ public final class V1PushBenchmark implements Callable<Integer> {
 
     /** The warm-up of a bridge process this benchmark starts: its JIT compiler settles after about 200,000 pushes. */
     static final int LOCAL_WARMUP_TOTAL = 200_000;
+
+    /** Whether a local run leaves its warm-up events in the broker while it measures. */
+    @Option(names = "--keep-warmup", description = "Leave the warm-up events in the broker while measuring (default:"
+            + " a local run removes them first, as a consumer would have taken them; a backlog beyond the broker's"
+            + " bridge.broker.global-max-size-mb pages to disk, which costs each stored event a second fsync; a run"
+            + " with --bridge-url never removes events).")
+    boolean keepWarmup;
 
     /** Which load generator drives the bridge. */
     enum Load { LEAN, SIMULATOR }
@@ -308,15 +318,51 @@ public final class V1PushBenchmark implements Callable<Integer> {
 
     /** The figures of one run against the bridge process this benchmark started; the baseline after it. */
     private String localRun(BridgeProcess bridge, int brokerPort, int n, int perDevice) throws Exception {
-        Measured m = drive(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
-        long inBroker = messageCount("tcp://127.0.0.1:" + brokerPort, EVENTS_QUEUE);
-        String line = figures(n, m) + String.format(Locale.ROOT,
-                " in-broker=%d (incl. %d warm-up) bridge-peak-rss=%dMiB load=%s", inBroker, (long) n * warmupPerDevice(n),
-                bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
+        String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
+        warmUp(bridge.baseUrl(), n, RunKeys.LOCAL);
+        Cleared cleared = keepWarmup ? null : clearWarmup(brokerUrl);
+        Measured m = measure(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
+        long inBroker = messageCount(brokerUrl, EVENTS_QUEUE);
+        String line = figures(n, m) + " " + localInBroker(inBroker, (long) n * warmupPerDevice(n), cleared)
+                + String.format(Locale.ROOT, " bridge-peak-rss=%dMiB load=%s", bridge.peakRssKib() / 1024,
+                load.name().toLowerCase(Locale.ROOT));
         if (baseline) {
-            line += baselineLine(n, m, JmsBaseline.run("tcp://127.0.0.1:" + brokerPort, n, baselineTotal(m), 1500));
+            line += baselineLine(n, m, JmsBaseline.run(brokerUrl, n, baselineTotal(m), 1500));
         }
         return line;
+    }
+
+    /**
+     * What clearing the warm-up did: the events removed from {@value #EVENTS_QUEUE}, and whether the broker still
+     * paged {@value #EVENTS_ADDRESS} when the timed run started.
+     */
+    record Cleared(long removed, boolean stillPaging) {
+    }
+
+    /**
+     * Removes the warm-up events from {@value #EVENTS_QUEUE} and waits until the broker no longer pages its address,
+     * so that the timed run starts as it would with a consumer: without a backlog the broker writes to disk.
+     */
+    private static Cleared clearWarmup(String brokerUrl) throws Exception {
+        try (BrokerQueues broker = BrokerQueues.open(brokerUrl, null, null)) {
+            long removed = broker.removeAll(EVENTS_QUEUE, Duration.ofMinutes(5));
+            return new Cleared(removed, !broker.awaitNotPaging(EVENTS_ADDRESS, Duration.ofMinutes(2)));
+        }
+    }
+
+    /**
+     * The events a local run left in {@value #EVENTS_QUEUE}, and what became of the {@code warmupEvents}: kept
+     * ({@code cleared} null) or removed before measuring.
+     */
+    static String localInBroker(long inBroker, long warmupEvents, Cleared cleared) {
+        if (warmupEvents == 0) {
+            return "in-broker=" + inBroker;
+        }
+        if (cleared == null) {
+            return String.format(Locale.ROOT, "in-broker=%d (incl. %d warm-up)", inBroker, warmupEvents);
+        }
+        return String.format(Locale.ROOT, "in-broker=%d (after %d warm-up events removed%s)", inBroker,
+                cleared.removed(), cleared.stillPaging() ? "; the broker still paged when measuring started" : "");
     }
 
     /**
@@ -331,7 +377,8 @@ public final class V1PushBenchmark implements Callable<Integer> {
         Measured m;
         BridgeMemorySampler sampler = BridgeMemorySampler.start(remote.bridgeUrl(), Duration.ofMillis(500));
         try {
-            m = drive(remote.bridgeUrl(), n, perDevice, keys);
+            warmUp(remote.bridgeUrl(), n, keys);
+            m = measure(remote.bridgeUrl(), n, perDevice, keys);
         } finally {
             sampler.close();
         }
@@ -492,13 +539,17 @@ public final class V1PushBenchmark implements Callable<Integer> {
         return total <= 0 ? 0 : Math.max(1, total / n);
     }
 
-    /** The warm-up (unless it is 0), then the timed run, against the bridge at {@code baseUrl}. */
-    private Measured drive(String baseUrl, int n, int perDevice, RunKeys keys) throws Exception {
-        String pushBase = baseUrl + "/v1/events";
+    /** The warm-up records of {@code n} devices, if any, pushed to the bridge at {@code baseUrl}. */
+    private void warmUp(String baseUrl, int n, RunKeys keys) throws Exception {
         int warm = warmupPerDevice(n);
         if (warm > 0) {
-            push(pushBase, n, warm, keys.warmupPrefix(), keys.warmupSeed());
+            push(baseUrl + "/v1/events", n, warm, keys.warmupPrefix(), keys.warmupSeed());
         }
+    }
+
+    /** The timed run: {@code n} devices push {@code perDevice} records each to the bridge at {@code baseUrl}. */
+    private Measured measure(String baseUrl, int n, int perDevice, RunKeys keys) throws Exception {
+        String pushBase = baseUrl + "/v1/events";
         if (load == Load.LEAN) {
             V1PushLoad.Result r = V1PushLoad.run(pushBase, n, perDevice, keys.prefix(), keys.seed());
             return new Measured(r.acknowledged(), r.seconds(), r.latency());

@@ -63,4 +63,22 @@ class V1PushBenchmarkWarmupTest {
         parsed("--warmup", "300").checkWarmupOptions();
         parsed("--warmup-total", "1000").checkWarmupOptions();
     }
+
+    @Test
+    void aLocalRunRemovesItsWarmUpBeforeMeasuringUnlessAskedToKeepIt() {
+        assertThat(parsed().keepWarmup).isFalse();
+        assertThat(parsed("--keep-warmup").keepWarmup).isTrue();
+    }
+
+    @Test
+    void theInBrokerFigureSaysWhatBecameOfTheWarmUp() {
+        assertThat(V1PushBenchmark.localInBroker(250_000, 200_000, null)).isEqualTo("in-broker=250000 (incl. 200000 warm-up)");
+        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000, new V1PushBenchmark.Cleared(200_000, false)))
+                .isEqualTo("in-broker=50000 (after 200000 warm-up events removed)");
+        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000, new V1PushBenchmark.Cleared(200_000, true)))
+                .isEqualTo("in-broker=50000 (after 200000 warm-up events removed; the broker still paged when"
+                        + " measuring started)");
+        assertThat(V1PushBenchmark.localInBroker(3_000, 0, new V1PushBenchmark.Cleared(0, false)))
+                .isEqualTo("in-broker=3000");
+    }
 }

@@ -1,0 +1,95 @@
+package io.accessbridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accessbridge.broker.BrokerSettings;
+import io.accessbridge.broker.BrokerTopology;
+import io.accessbridge.broker.EmbeddedBroker;
+import io.accessbridge.testing.FreePorts;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The broker bookkeeping of {@code bench v1-push} against a real broker whose memory limit is 1 MiB: a backlog
+ * beyond it pages, and removing the backlog ends the paging, as the benchmark relies on before it measures.
+ */
+@Timeout(120)
+class BrokerQueuesIT {
+
+    private static final String ADDRESS = "access.events";
+    private static final String QUEUE = "access.events.all";
+
+    @TempDir
+    Path data;
+
+    private EmbeddedBroker broker;
+    private String url;
+
+    @BeforeEach
+    void startBroker() {
+        int port = FreePorts.next();
+        url = "tcp://127.0.0.1:" + port;
+        BrokerSettings settings = new BrokerSettings(true, "127.0.0.1", port, data.resolve("broker"), url,
+                null, null, 5000, 10_000, 4, ADDRESS, List.of(new BrokerSettings.QueueSpec(QUEUE, null)),
+                "access.events.DLA", "access.quarantine", "NIO", 100_000, 1024 * 1024);
+        broker = new EmbeddedBroker(settings);
+        broker.start();
+        new BrokerTopology(settings).start();
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.stop();
+    }
+
+    @Test
+    void removingABacklogThatPagesEmptiesTheQueueAndEndsThePaging() throws Exception {
+        send(2_000);
+        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+            assertThat(queues.messageCount(QUEUE)).isEqualTo(2_000);
+            assertThat(queues.awaitNotPaging(ADDRESS, Duration.ZERO)).as("3 MB in a 1 MiB broker pages").isFalse();
+
+            assertThat(queues.removeAll(QUEUE, Duration.ofMinutes(1))).isEqualTo(2_000);
+
+            assertThat(queues.awaitNotPaging(ADDRESS, Duration.ofSeconds(30))).isTrue();
+            assertThat(queues.messageCount(QUEUE)).isZero();
+            assertThat(queues.messagesAdded(QUEUE)).hasValue(2_000);
+        }
+    }
+
+    @Test
+    void removingFromAQueueTheBrokerDoesNotHaveIsRefusedWithItsName() throws Exception {
+        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+            assertThatThrownBy(() -> queues.removeAll("no.such.queue", Duration.ofSeconds(10)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused")
+                    .hasMessageContaining("no.such.queue");
+        }
+    }
+
+    private void send(int count) throws Exception {
+        byte[] body = new byte[1500];
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+             Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createTopic(ADDRESS));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < count; i++) {
+                var m = session.createBytesMessage();
+                m.writeBytes(body);
+                producer.send(m);
+            }
+        }
+    }
+}
