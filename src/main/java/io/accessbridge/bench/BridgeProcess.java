@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -191,10 +192,34 @@ public final class BridgeProcess implements AutoCloseable {
         return baseUrl;
     }
 
+    /**
+     * Waits until the process is idle: less than {@code maxCores} of a core's CPU time over one second (background
+     * work such as the broker's journal compaction after a mass removal done), at most {@code timeout}; returns how
+     * long it waited, or empty when it was still busy then or the platform does not report the process' CPU time.
+     */
+    public Optional<Duration> awaitIdle(double maxCores, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        Optional<Duration> cpu = process.toHandle().info().totalCpuDuration();
+        while (cpu.isPresent() && System.nanoTime() - start < timeout.toNanos()) {
+            long sampled = System.nanoTime();
+            Thread.sleep(1_000);
+            Optional<Duration> now = process.toHandle().info().totalCpuDuration();
+            if (now.isEmpty()) {
+                return Optional.empty();
+            }
+            double cores = (double) now.get().minus(cpu.get()).toNanos() / (System.nanoTime() - sampled);
+            if (cores < maxCores) {
+                return Optional.of(Duration.ofNanos(System.nanoTime() - start));
+            }
+            cpu = now;
+        }
+        return Optional.empty();
+    }
+
     /** Peak resident memory of the process so far, in KiB (Linux {@code VmHWM}); -1 where unknown. */
     public long peakRssKib() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }

@@ -3,6 +3,8 @@ package io.accessbridge.bench;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -141,6 +143,13 @@ public final class BrokerQueues implements AutoCloseable {
             throw new IllegalStateException("the broker refused " + what + ": " + ManagementHelper.getResult(reply));
         }
         return ManagementHelper.getResult(reply);
+    }
+
+    /** Creates the durable anycast queue {@code name} on the address of the same name, as JMS names a queue, unless it exists. */
+    public void ensureAnycastQueue(String name) throws Exception {
+        if (!session.queueQuery(SimpleString.of(name)).isExists()) {
+            session.createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
     }
 
     /** Whether the broker has an address of this name. */

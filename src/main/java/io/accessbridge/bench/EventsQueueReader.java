@@ -1,6 +1,7 @@
 package io.accessbridge.bench;
 
 import io.accessbridge.canonical.EventHeaders;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
@@ -10,9 +11,9 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 
 /**
- * A downstream consumer of the events queue for the soak: reads and acknowledges every message
- * (so the broker holds no growing backlog, as with a real consumer) and tallies event ids per
- * device ({@code deviceId}, {@code cloudEvents_id}) for the exactly-once check.
+ * A downstream consumer of the events queue for the soak and {@code bench v1-push}: reads and
+ * acknowledges every message (so the broker holds no growing backlog, as with a real consumer) and
+ * tallies event ids per device ({@code deviceId}, {@code cloudEvents_id}) for the exactly-once check.
  */
 final class EventsQueueReader implements AutoCloseable {
 
@@ -32,7 +33,7 @@ final class EventsQueueReader implements AutoCloseable {
         session = factory.createSession(true, true);
         consumer = session.createConsumer(queue);
         session.start();
-        thread = new Thread(this::loop, "soak-events-reader");
+        thread = new Thread(this::loop, "bench-events-reader");
         thread.setDaemon(true);
         thread.start();
     }
@@ -61,6 +62,18 @@ final class EventsQueueReader implements AutoCloseable {
         return received.get();
     }
 
+    /** Waits until {@code count} messages are read, at most {@code timeout}; false if fewer were read by then. */
+    boolean awaitReceived(long count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received.get() < count) {
+            if (failure != null || System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     /** The ids read so far. */
     ExactlyOnce.Tally tally() {
         return tally;
@@ -73,6 +86,9 @@ final class EventsQueueReader implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (!running) {
+            return;
+        }
         running = false;
         thread.join(5_000);
         consumer.close();

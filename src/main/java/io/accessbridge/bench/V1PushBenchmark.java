@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -89,12 +90,23 @@ public final class V1PushBenchmark implements Callable<Integer> {
     /** The warm-up of a bridge process this benchmark starts: its JIT compiler settles after about 200,000 pushes. */
     static final int LOCAL_WARMUP_TOTAL = 200_000;
 
-    /** Whether a local run leaves its warm-up events in the broker while it measures. */
-    @Option(names = "--keep-warmup", description = "Leave the warm-up events in the broker while measuring (default:"
-            + " a local run removes them first, as a consumer would have taken them; a backlog beyond the broker's"
-            + " bridge.broker.global-max-size-mb pages to disk, which costs each stored event a second fsync; a run"
-            + " with --bridge-url never removes events).")
-    boolean keepWarmup;
+    /** What a local run does with the events the bridge stores in {@value #EVENTS_QUEUE}. */
+    enum EventsQueue {
+        /** A reader takes every event as it arrives, as a site's consumer does: the broker holds no backlog. */
+        CONSUMED,
+        /** Nothing reads the queue; the warm-up's events are removed before measuring, the measured ones stay. */
+        REMOVED,
+        /** Nothing reads the queue; every event stays, and beyond the broker's memory limit the broker pages. */
+        KEPT
+    }
+
+    /** What a local run does with the stored events; null: {@link EventsQueue#CONSUMED}. */
+    @Option(names = "--events-queue", description = "What a local run does with the events in " + EVENTS_QUEUE + ":"
+            + " consumed: a reader takes each as it arrives, as a site's consumer does (default); removed: nothing reads"
+            + " them, the warm-up's are removed before measuring; kept: nothing reads them and all stay, so that a"
+            + " backlog beyond the broker's bridge.broker.global-max-size-mb pages to disk (a second fsync per event)."
+            + " Not with --bridge-url: that bridge's events are its consumers'.")
+    EventsQueue eventsQueue;
 
     /** Which load generator drives the bridge. */
     enum Load { LEAN, SIMULATOR }
@@ -243,6 +255,10 @@ public final class V1PushBenchmark implements Callable<Integer> {
                         + " started");
             }
         }
+        if (eventsQueue != null) {
+            throw new ParameterException(cl, "--events-queue applies to the broker of a bridge that bench v1-push starts;"
+                    + " with --bridge-url the events are that bridge's, read by its consumers and never removed");
+        }
         URI bridge = bridgeUri(cl, bridgeUrl);
         String broker = brokerUrl != null ? checkedBrokerUrl(cl, brokerUrl) : "tcp://" + bridge.getHost() + ":61616";
         if (!confirmed) {
@@ -319,40 +335,87 @@ public final class V1PushBenchmark implements Callable<Integer> {
     /** The figures of one run against the bridge process this benchmark started; the baseline after it. */
     private String localRun(BridgeProcess bridge, int brokerPort, int n, int perDevice) throws Exception {
         String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
-        warmUp(bridge.baseUrl(), n, RunKeys.LOCAL);
-        Cleared cleared = keepWarmup ? null : clearWarmup(brokerUrl);
-        Measured m = measure(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
-        long inBroker = messageCount(brokerUrl, EVENTS_QUEUE);
-        String line = figures(n, m) + " " + localInBroker(inBroker, (long) n * warmupPerDevice(n), cleared)
-                + String.format(Locale.ROOT, " bridge-peak-rss=%dMiB load=%s", bridge.peakRssKib() / 1024,
-                load.name().toLowerCase(Locale.ROOT));
+        EventsQueue mode = eventsQueue == null ? EventsQueue.CONSUMED : eventsQueue;
+        long warmupEvents = (long) n * warmupPerDevice(n);
+        Measured m;
+        String stored;
+        try (EventsQueueReader reader = mode == EventsQueue.CONSUMED ? new EventsQueueReader(brokerUrl, EVENTS_QUEUE)
+                : null) {
+            warmUp(bridge.baseUrl(), n, RunKeys.LOCAL);
+            Cleared cleared = mode == EventsQueue.REMOVED ? clearWarmup(brokerUrl, bridge) : null;
+            m = measure(bridge.baseUrl(), n, perDevice, RunKeys.LOCAL);
+            if (reader != null) {
+                reader.awaitReceived(warmupEvents + m.acknowledged(), READER_CATCH_UP);
+                reader.close();
+                stored = consumedInBroker(reader.received(), reader.tally().distinct(),
+                        messageCount(brokerUrl, EVENTS_QUEUE), warmupEvents);
+            } else {
+                stored = localInBroker(messageCount(brokerUrl, EVENTS_QUEUE), warmupEvents, cleared);
+            }
+        }
+        String line = figures(n, m) + " " + stored + String.format(Locale.ROOT, " bridge-peak-rss=%dMiB load=%s",
+                bridge.peakRssKib() / 1024, load.name().toLowerCase(Locale.ROOT));
         if (baseline) {
-            line += baselineLine(n, m, JmsBaseline.run(brokerUrl, n, baselineTotal(m), 1500));
+            boolean consumed = mode == EventsQueue.CONSUMED;
+            line += baselineLine(n, m, localBaseline(brokerUrl, n, m, consumed), consumed);
         }
         return line;
     }
 
+    /** The baseline against the local broker; with {@code consumed}, a reader takes its messages as they come too. */
+    private static JmsBaseline.Result localBaseline(String brokerUrl, int n, Measured m, boolean consumed)
+            throws Exception {
+        if (!consumed) {
+            return JmsBaseline.run(brokerUrl, n, baselineTotal(m), 1500);
+        }
+        try (BrokerQueues broker = BrokerQueues.open(brokerUrl, null, null)) {
+            broker.ensureAnycastQueue(BASELINE_QUEUE);
+        }
+        try (EventsQueueReader reader = new EventsQueueReader(brokerUrl, BASELINE_QUEUE)) {
+            return JmsBaseline.run(brokerUrl, n, baselineTotal(m), 1500);
+        }
+    }
+
+    /** How long the reader of a consumed run may take, after the timed run, to read the events it has not yet read. */
+    static final Duration READER_CATCH_UP = Duration.ofSeconds(60);
+
     /**
-     * What clearing the warm-up did: the events removed from {@value #EVENTS_QUEUE}, and whether the broker still
-     * paged {@value #EVENTS_ADDRESS} when the timed run started.
+     * The events a consumed run stored: those the reader took ({@code read}, {@code distinct} ids among them) and
+     * those it left in {@value #EVENTS_QUEUE}.
      */
-    record Cleared(long removed, boolean stillPaging) {
+    static String consumedInBroker(long read, long distinct, long left, long warmupEvents) {
+        return String.format(Locale.ROOT, "in-broker=%d (read by a consumer as they came: %d, %d distinct ids; left in"
+                + " the queue: %d%s)", read + left, read, distinct, left,
+                warmupEvents == 0 ? "" : "; incl. " + warmupEvents + " warm-up");
     }
 
     /**
-     * Removes the warm-up events from {@value #EVENTS_QUEUE} and waits until the broker no longer pages its address,
-     * so that the timed run starts as it would with a consumer: without a backlog the broker writes to disk.
+     * What clearing the warm-up did: the events removed from {@value #EVENTS_QUEUE}, whether the broker still paged
+     * {@value #EVENTS_ADDRESS} when the timed run started, and how long the bridge took to go idle after the removal
+     * (empty: still busy after {@link #IDLE_TIMEOUT}, or unknown).
      */
-    private static Cleared clearWarmup(String brokerUrl) throws Exception {
+    record Cleared(long removed, boolean stillPaging, Optional<Duration> idleAfter) {
+    }
+
+    /** How long a removed run waits for the bridge to go idle after removing the warm-up. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Removes the warm-up events from {@value #EVENTS_QUEUE}, waits until the broker no longer pages its address and
+     * the bridge is idle (the broker's journal compacts after a mass removal), so that the timed run starts without
+     * a backlog and without the removal's aftermath sharing the cores.
+     */
+    private static Cleared clearWarmup(String brokerUrl, BridgeProcess bridge) throws Exception {
         try (BrokerQueues broker = BrokerQueues.open(brokerUrl, null, null)) {
             long removed = broker.removeAll(EVENTS_QUEUE, Duration.ofMinutes(5));
-            return new Cleared(removed, !broker.awaitNotPaging(EVENTS_ADDRESS, Duration.ofMinutes(2)));
+            boolean stillPaging = !broker.awaitNotPaging(EVENTS_ADDRESS, Duration.ofMinutes(2));
+            return new Cleared(removed, stillPaging, bridge.awaitIdle(0.05, IDLE_TIMEOUT));
         }
     }
 
     /**
-     * The events a local run left in {@value #EVENTS_QUEUE}, and what became of the {@code warmupEvents}: kept
-     * ({@code cleared} null) or removed before measuring.
+     * The events a run without a reader left in {@value #EVENTS_QUEUE}, and what became of the {@code warmupEvents}:
+     * kept ({@code cleared} null) or removed before measuring.
      */
     static String localInBroker(long inBroker, long warmupEvents, Cleared cleared) {
         if (warmupEvents == 0) {
@@ -361,8 +424,10 @@ public final class V1PushBenchmark implements Callable<Integer> {
         if (cleared == null) {
             return String.format(Locale.ROOT, "in-broker=%d (incl. %d warm-up)", inBroker, warmupEvents);
         }
-        return String.format(Locale.ROOT, "in-broker=%d (after %d warm-up events removed%s)", inBroker,
-                cleared.removed(), cleared.stillPaging() ? "; the broker still paged when measuring started" : "");
+        String idle = cleared.idleAfter().map(d -> String.format(Locale.ROOT, ", bridge idle %.1f s later",
+                d.toMillis() / 1e3)).orElse(", bridge not idle " + IDLE_TIMEOUT.toSeconds() + " s later");
+        return String.format(Locale.ROOT, "in-broker=%d (after %d warm-up events removed%s%s)", inBroker,
+                cleared.removed(), idle, cleared.stillPaging() ? "; the broker still paged when measuring started" : "");
     }
 
     /**
@@ -470,7 +535,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
             throw e;
         }
         Deleted d = deleteBaselineQueue(remote, null);
-        return baselineLine(n, m, b) + String.format(Locale.ROOT, "%n  %s deleted with its %d messages: %s",
+        return baselineLine(n, m, b, false) + String.format(Locale.ROOT, "%n  %s deleted with its %d messages: %s",
                 BASELINE_QUEUE, d.messages(), d.back() ? "the queue is back (something else sends to it)"
                         : "the broker holds no baseline message");
     }
@@ -509,10 +574,11 @@ public final class V1PushBenchmark implements Callable<Integer> {
                 n, m.acknowledged(), m.seconds(), m.rate(), l.p50() / 1e6, l.p99() / 1e6, l.p999() / 1e6, l.max() / 1e6);
     }
 
-    private static String baselineLine(int n, Measured m, JmsBaseline.Result b) {
-        return String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d producers, 1 in flight each, 1.5 KB:"
-                + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f",
-                n, b.rate(), b.p50Millis(), b.p99Millis(), m.rate() / b.rate());
+    private static String baselineLine(int n, Measured m, JmsBaseline.Result b, boolean consumed) {
+        return String.format(Locale.ROOT, "%n  baseline plain persistent JMS, %d producers, 1 in flight each, 1.5 KB%s:"
+                + " rate=%.0f msg/s p50=%.1fms p99=%.1fms -> bridge/baseline=%.2f", n,
+                consumed ? ", read by a consumer as they came" : "", b.rate(), b.p50Millis(), b.p99Millis(),
+                m.rate() / b.rate());
     }
 
     /** Refuses {@code --warmup} together with {@code --warmup-total} (they say the same thing two ways), and negatives. */

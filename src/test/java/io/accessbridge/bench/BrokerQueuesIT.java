@@ -78,6 +78,21 @@ class BrokerQueuesIT {
         }
     }
 
+    @Test
+    void theBaselineQueueIsCreatedOnceAndTakesWhatJmsSendsToTheQueueOfThatName() throws Exception {
+        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+            queues.ensureAnycastQueue("bench.baseline");
+            queues.ensureAnycastQueue("bench.baseline");
+            try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+                 Connection connection = factory.createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createProducer(session.createQueue("bench.baseline")).send(session.createTextMessage("x"));
+            }
+            assertThat(queues.figures("bench.baseline").exists()).isTrue();
+            assertThat(queues.messageCount("bench.baseline")).isEqualTo(1);
+        }
+    }
+
     private void send(int count) throws Exception {
         byte[] body = new byte[1500];
         try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);

@@ -73,6 +73,8 @@ class V1PushBenchmarkRemoteOptionsTest {
                 "--bridge-heap", "2g");
         refused("--bridge-java-option sets up the bridge process", "--bridge-url", "http://b:8080", CONFIRM,
                 "--bridge-java-option", "-XX:+UseZGC");
+        refused("--events-queue applies to the broker of a bridge that bench v1-push starts", "--bridge-url",
+                "http://b:8080", CONFIRM, "--events-queue", "REMOVED");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.accessbridge.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -11,7 +13,7 @@ class V1PushBenchmarkWarmupTest {
 
     private static V1PushBenchmark parsed(String... args) {
         V1PushBenchmark bench = new V1PushBenchmark();
-        new CommandLine(bench).parseArgs(args);
+        new CommandLine(bench).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
         return bench;
     }
 
@@ -65,20 +67,26 @@ class V1PushBenchmarkWarmupTest {
     }
 
     @Test
-    void aLocalRunRemovesItsWarmUpBeforeMeasuringUnlessAskedToKeepIt() {
-        assertThat(parsed().keepWarmup).isFalse();
-        assertThat(parsed("--keep-warmup").keepWarmup).isTrue();
+    void aLocalRunHasAConsumerReadTheEventsUnlessAskedToRemoveOrKeepThem() throws Exception {
+        assertThat(parsed().eventsQueue).isNull();
+        assertThat(parsed("--events-queue", "removed").eventsQueue).isEqualTo(V1PushBenchmark.EventsQueue.REMOVED);
+        assertThat(parsed("--events-queue", "KEPT").eventsQueue).isEqualTo(V1PushBenchmark.EventsQueue.KEPT);
+        assertThat(V1PushBenchmark.consumedInBroker(249_990, 249_990, 10, 200_000)).isEqualTo("in-broker=250000 (read"
+                + " by a consumer as they came: 249990, 249990 distinct ids; left in the queue: 10; incl. 200000 warm-up)");
+        assertThat(V1PushBenchmark.consumedInBroker(300, 299, 0, 0))
+                .isEqualTo("in-broker=300 (read by a consumer as they came: 300, 299 distinct ids; left in the queue: 0)");
     }
 
     @Test
     void theInBrokerFigureSaysWhatBecameOfTheWarmUp() {
         assertThat(V1PushBenchmark.localInBroker(250_000, 200_000, null)).isEqualTo("in-broker=250000 (incl. 200000 warm-up)");
-        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000, new V1PushBenchmark.Cleared(200_000, false)))
-                .isEqualTo("in-broker=50000 (after 200000 warm-up events removed)");
-        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000, new V1PushBenchmark.Cleared(200_000, true)))
-                .isEqualTo("in-broker=50000 (after 200000 warm-up events removed; the broker still paged when"
-                        + " measuring started)");
-        assertThat(V1PushBenchmark.localInBroker(3_000, 0, new V1PushBenchmark.Cleared(0, false)))
+        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000,
+                new V1PushBenchmark.Cleared(200_000, false, Optional.of(Duration.ofMillis(3_250)))))
+                .isEqualTo("in-broker=50000 (after 200000 warm-up events removed, bridge idle 3.3 s later)");
+        assertThat(V1PushBenchmark.localInBroker(50_000, 200_000, new V1PushBenchmark.Cleared(200_000, true,
+                Optional.empty()))).isEqualTo("in-broker=50000 (after 200000 warm-up events removed, bridge not idle"
+                + " 60 s later; the broker still paged when measuring started)");
+        assertThat(V1PushBenchmark.localInBroker(3_000, 0, new V1PushBenchmark.Cleared(0, false, Optional.empty())))
                 .isEqualTo("in-broker=3000");
     }
 }
