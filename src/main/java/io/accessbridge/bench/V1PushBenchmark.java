@@ -74,7 +74,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
     String heap = "1g";
 
     @Option(names = "--bridge-java-option", description = "Extra JVM option of the bridge process, e.g."
-            + " -XX:StartFlightRecording=filename=bridge.jfr (repeatable).")
+            + " -XX:StartFlightRecording=filename=bridge.jfr (repeatable); a collector, e.g. -XX:+UseZGC, replaces G1.")
     List<String> bridgeJavaOptions = new ArrayList<>();
 
     /** Warm-up records per device; null: {@link #warmupTotal} spread over the devices. */
@@ -326,8 +326,11 @@ public final class V1PushBenchmark implements Callable<Integer> {
     }
 
     /** The JVM options of the bridge process a local run starts. */
-    private List<String> bridgeJvm() {
+    List<String> bridgeJvm() {
         List<String> jvm = BridgeProcess.jvmOptions(heap);
+        if (bridgeJavaOptions.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            jvm.remove("-XX:+UseG1GC");
+        }
         jvm.addAll(bridgeJavaOptions);
         return jvm;
     }

@@ -89,4 +89,11 @@ class V1PushBenchmarkWarmupTest {
         assertThat(V1PushBenchmark.localInBroker(3_000, 0, new V1PushBenchmark.Cleared(0, false, Optional.empty())))
                 .isEqualTo("in-broker=3000");
     }
+
+    @Test
+    void aCollectorGivenAsBridgeJavaOptionReplacesG1AndOtherOptionsAreAdded() {
+        assertThat(parsed("--bridge-java-option", "-XX:+UseZGC").bridgeJvm()).containsExactly("-Xmx1g", "-XX:+UseZGC");
+        assertThat(parsed("--bridge-heap", "2g", "--bridge-java-option", "-Xlog:gc").bridgeJvm())
+                .containsExactly("-Xmx2g", "-XX:+UseG1GC", "-Xlog:gc");
+    }
 }
