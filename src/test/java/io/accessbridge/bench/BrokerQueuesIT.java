@@ -7,13 +7,13 @@ import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.BrokerTopology;
 import io.accessbridge.broker.EmbeddedBroker;
 import io.accessbridge.testing.FreePorts;
+import io.accessbridge.testing.TestBrokerSettings;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,9 +41,7 @@ class BrokerQueuesIT {
     void startBroker() {
         int port = FreePorts.next();
         url = "tcp://127.0.0.1:" + port;
-        BrokerSettings settings = new BrokerSettings(true, "127.0.0.1", port, data.resolve("broker"), url,
-                null, null, 5000, 10_000, 4, ADDRESS, List.of(new BrokerSettings.QueueSpec(QUEUE, null)),
-                "access.events.DLA", "access.quarantine", "NIO", 100_000, 1024 * 1024);
+        BrokerSettings settings = TestBrokerSettings.embedded(data.resolve("broker"), port, 1024 * 1024);
         broker = new EmbeddedBroker(settings);
         broker.start();
         new BrokerTopology(settings).start();

@@ -3,13 +3,12 @@ package io.accessbridge.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.EmbeddedBroker;
 import io.accessbridge.testing.FreePorts;
+import io.accessbridge.testing.TestBrokerSettings;
 import jakarta.jms.JMSException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +37,7 @@ class JmsBaselineIT {
     void startBroker() {
         int port = FreePorts.next();
         url = "tcp://127.0.0.1:" + port;
-        broker = new EmbeddedBroker(new BrokerSettings(true, "127.0.0.1", port, data.resolve("broker"), url,
-                null, null, 5000, 10_000, 4, "access.events",
-                List.of(new BrokerSettings.QueueSpec("access.events.all", null)), "access.events.DLA",
-                "access.quarantine", "NIO", 100_000, 0));
+        broker = new EmbeddedBroker(TestBrokerSettings.embedded(data.resolve("broker"), port, 0));
         broker.start();
     }
 
