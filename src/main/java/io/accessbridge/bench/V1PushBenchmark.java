@@ -30,7 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * v1 HTTP push end to end: starts the bridge as its own process (embedded broker, fresh data
  * directory), drives it with simulated devices over loopback, each device one record in flight
  * as real devices do, and prints events/s (device POST -> persistent in the broker -> 200), ack
- * latency percentiles, the number of events in the broker, and the bridge's peak memory.
+ * latency percentiles, the number of events in the broker, and the bridge's peak memory. Meanwhile a
+ * consumer reads {@code access.events.all} as a site's consumers do ({@code --events-queue}: or
+ * nothing reads it, and the warm-up's events are removed before measuring or kept).
  *
  * <p>With {@code --bridge-url} it starts no bridge: it drives a bridge already running (on another
  * host, so that the load generator does not share the bridge's cores), counts the events added to
@@ -352,6 +354,9 @@ public final class V1PushBenchmark implements Callable<Integer> {
                 reader.close();
                 stored = consumedInBroker(reader.received(), reader.tally().distinct(),
                         messageCount(brokerUrl, EVENTS_QUEUE), warmupEvents);
+                if (reader.failure() != null) {
+                    stored += " (the consumer stopped reading: " + reader.failure() + ")";
+                }
             } else {
                 stored = localInBroker(messageCount(brokerUrl, EVENTS_QUEUE), warmupEvents, cleared);
             }
