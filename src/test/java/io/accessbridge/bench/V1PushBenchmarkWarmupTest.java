@@ -8,7 +8,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** How much {@code bench v1-push} sends before it measures: by default enough for the bridge's JIT to settle. */
+/**
+ * How {@code bench v1-push} sets up a local run: how much it sends before it measures (by default enough for the
+ * bridge's JIT to settle), what becomes of the stored events, and the bridge's JVM options.
+ */
 class V1PushBenchmarkWarmupTest {
 
     private static V1PushBenchmark parsed(String... args) {
@@ -67,7 +70,7 @@ class V1PushBenchmarkWarmupTest {
     }
 
     @Test
-    void aLocalRunHasAConsumerReadTheEventsUnlessAskedToRemoveOrKeepThem() throws Exception {
+    void aLocalRunHasAConsumerReadTheEventsUnlessAskedToRemoveOrKeepThem() {
         assertThat(parsed().eventsQueue).isNull();
         assertThat(parsed("--events-queue", "removed").eventsQueue).isEqualTo(V1PushBenchmark.EventsQueue.REMOVED);
         assertThat(parsed("--events-queue", "KEPT").eventsQueue).isEqualTo(V1PushBenchmark.EventsQueue.KEPT);
