@@ -118,21 +118,29 @@ public final class BrokerQueues implements AutoCloseable {
     }
 
     private Object attribute(String resource, String name) throws Exception {
-        try (ClientRequestor requestor = new ClientRequestor(session,
-                ActiveMQDefaultConfiguration.getDefaultManagementAddress())) {
-            ClientMessage m = session.createMessage(false);
-            ManagementHelper.putAttribute(m, resource, name);
-            return result(requestor.request(m, 5_000), resource + "." + name);
-        }
+        return request(resource + "." + name, Duration.ofSeconds(5),
+                m -> ManagementHelper.putAttribute(m, resource, name));
     }
 
     private Object invoke(String resource, String operation, Duration timeout) throws Exception {
+        return request(resource + "." + operation + "()", timeout,
+                m -> ManagementHelper.putOperationInvocation(m, resource, operation));
+    }
+
+    /** Sends a management request that {@code fill} describes and returns the broker's result for {@code what}. */
+    private Object request(String what, Duration timeout, ManagementRequest fill) throws Exception {
         try (ClientRequestor requestor = new ClientRequestor(session,
                 ActiveMQDefaultConfiguration.getDefaultManagementAddress())) {
             ClientMessage m = session.createMessage(false);
-            ManagementHelper.putOperationInvocation(m, resource, operation);
-            return result(requestor.request(m, timeout.toMillis()), resource + "." + operation + "()");
+            fill.into(m);
+            return result(requestor.request(m, timeout.toMillis()), what);
         }
+    }
+
+    /** Writes a management request into a message. */
+    @FunctionalInterface
+    private interface ManagementRequest {
+        void into(ClientMessage m) throws Exception;
     }
 
     private static Object result(ClientMessage reply, String what) throws Exception {
