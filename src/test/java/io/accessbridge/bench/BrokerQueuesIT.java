@@ -3,11 +3,8 @@ package io.accessbridge.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.accessbridge.broker.BrokerSettings;
 import io.accessbridge.broker.BrokerTopology;
-import io.accessbridge.broker.EmbeddedBroker;
-import io.accessbridge.testing.FreePorts;
-import io.accessbridge.testing.TestBrokerSettings;
+import io.accessbridge.testing.TestBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -34,17 +31,12 @@ class BrokerQueuesIT {
     @TempDir
     Path data;
 
-    private EmbeddedBroker broker;
-    private String url;
+    private TestBroker broker;
 
     @BeforeEach
     void startBroker() {
-        int port = FreePorts.next();
-        url = "tcp://127.0.0.1:" + port;
-        BrokerSettings settings = TestBrokerSettings.embedded(data.resolve("broker"), port, 1024 * 1024);
-        broker = new EmbeddedBroker(settings);
-        broker.start();
-        new BrokerTopology(settings).start();
+        broker = TestBroker.start(data.resolve("broker"), 1024 * 1024);
+        new BrokerTopology(broker.settings()).start();
     }
 
     @AfterEach
@@ -55,7 +47,7 @@ class BrokerQueuesIT {
     @Test
     void removingABacklogThatPagesEmptiesTheQueueAndEndsThePaging() throws Exception {
         send(2_000);
-        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+        try (BrokerQueues queues = BrokerQueues.open(broker.url(), null, null)) {
             assertThat(queues.messageCount(QUEUE)).isEqualTo(2_000);
             assertThat(queues.awaitNotPaging(ADDRESS, Duration.ZERO)).as("3 MB in a 1 MiB broker pages").isFalse();
 
@@ -69,7 +61,7 @@ class BrokerQueuesIT {
 
     @Test
     void removingFromAQueueTheBrokerDoesNotHaveIsRefusedWithItsName() throws Exception {
-        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+        try (BrokerQueues queues = BrokerQueues.open(broker.url(), null, null)) {
             assertThatThrownBy(() -> queues.removeAll("no.such.queue", Duration.ofSeconds(10)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("refused")
                     .hasMessageContaining("no.such.queue");
@@ -78,10 +70,10 @@ class BrokerQueuesIT {
 
     @Test
     void theBaselineQueueIsCreatedOnceAndTakesWhatJmsSendsToTheQueueOfThatName() throws Exception {
-        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+        try (BrokerQueues queues = BrokerQueues.open(broker.url(), null, null)) {
             queues.ensureAnycastQueue("bench.baseline");
             queues.ensureAnycastQueue("bench.baseline");
-            try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+            try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.url());
                  Connection connection = factory.createConnection()) {
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 session.createProducer(session.createQueue("bench.baseline")).send(session.createTextMessage("x"));
@@ -93,7 +85,7 @@ class BrokerQueuesIT {
 
     private void send(int count) throws Exception {
         byte[] body = new byte[1500];
-        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.url());
              Connection connection = factory.createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createTopic(ADDRESS));

@@ -3,9 +3,7 @@ package io.accessbridge.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.accessbridge.broker.EmbeddedBroker;
-import io.accessbridge.testing.FreePorts;
-import io.accessbridge.testing.TestBrokerSettings;
+import io.accessbridge.testing.TestBroker;
 import jakarta.jms.JMSException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,15 +28,11 @@ class JmsBaselineIT {
     @TempDir
     Path data;
 
-    private EmbeddedBroker broker;
-    private String url;
+    private TestBroker broker;
 
     @BeforeEach
     void startBroker() {
-        int port = FreePorts.next();
-        url = "tcp://127.0.0.1:" + port;
-        broker = new EmbeddedBroker(TestBrokerSettings.embedded(data.resolve("broker"), port, 0));
-        broker.start();
+        broker = TestBroker.start(data.resolve("broker"), 0);
     }
 
     @AfterEach
@@ -48,11 +42,11 @@ class JmsBaselineIT {
 
     @Test
     void everyPassSendsTheAskedNumberAndTheFiguresAreOrdered() throws Exception {
-        JmsBaseline.Result r = JmsBaseline.run(url, 4, PER_PASS, 1500);
+        JmsBaseline.Result r = JmsBaseline.run(broker.url(), 4, PER_PASS, 1500);
 
         assertThat(r.rate()).isPositive();
         assertThat(r.p50Millis()).isPositive().isLessThanOrEqualTo(r.p99Millis());
-        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+        try (BrokerQueues queues = BrokerQueues.open(broker.url(), null, null)) {
             long stored = queues.messageCount("bench.baseline");
             assertThat(stored).as("at least one warm-up pass and the measured one, each complete")
                     .isGreaterThanOrEqualTo(2L * PER_PASS);
@@ -64,12 +58,12 @@ class JmsBaselineIT {
     void aBrokerStoppedMidRunEndsTheBaselineWithAnError() throws Exception {
         CompletableFuture<JmsBaseline.Result> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return JmsBaseline.run(url, 10, 5_000_000, 1500);
+                return JmsBaseline.run(broker.url(), 10, 5_000_000, 1500);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        try (BrokerQueues queues = BrokerQueues.open(url, null, null)) {
+        try (BrokerQueues queues = BrokerQueues.open(broker.url(), null, null)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> queues.messageCount("bench.baseline") > 100);
         }
         broker.stop();
