@@ -16,4 +16,4 @@ RUN useradd --system --home /opt/bridge bridge && mkdir -p /opt/bridge/data && c
 USER bridge
 EXPOSE 8080
 VOLUME /opt/bridge/data
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/bridge/access-event-bridge.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:MaxTenuringThreshold=1", "-jar", "/opt/bridge/access-event-bridge.jar"]

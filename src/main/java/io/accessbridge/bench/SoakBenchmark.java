@@ -123,14 +123,21 @@ public final class SoakBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new SoakBenchmark()).execute(args));
     }
 
+    /** The JVM options of the bridge process: {@link BridgeProcess#jvmOptions} and {@code --bridge-java-option}. */
+    private List<String> bridgeJvm() {
+        List<String> jvm = BridgeProcess.jvmOptions(heap);
+        jvm.addAll(bridgeJavaOptions);
+        return jvm;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int intervals = Math.max(1, (int) Math.round(minutes * 60 / intervalSeconds));
-        out.printf(Locale.ROOT, "# soak on %d cores, Java %s, load average %.1f; bridge -Xmx%s G1%s; %d intervals of %d s;"
+        out.printf(Locale.ROOT, "# soak on %d cores, Java %s, load average %.1f; bridge %s%s; %d intervals of %d s;"
                         + " fleet: %d v1 push x %s/s, %d v1 WebSocket x %s/s, %d v3 polled x %s/s (intervalMs %d);"
                         + " heap figure: %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), heap,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), String.join(" ", bridgeJvm()),
                 idCacheSize == null ? "" : ", id-cache-size " + idCacheSize, intervals, intervalSeconds, pushDevices, pushRate, wsDevices, wsRate, v3Devices, v3Rate, v3IntervalMs,
                 forceGc ? "live heap after a full GC forced at the end of each interval (jcmd GC.run)"
                         : "old generation after the latest GC (no GC forced)");
@@ -165,8 +172,7 @@ public final class SoakBenchmark implements Callable<Integer> {
             if (idCacheSize != null) {
                 settings.put("bridge.broker.id-cache-size", String.valueOf(idCacheSize));
             }
-            List<String> jvm = BridgeProcess.jvmOptions(heap);
-            jvm.addAll(bridgeJavaOptions);
+            List<String> jvm = bridgeJvm();
             long started = System.nanoTime();
             try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm);
                  EventsQueueReader reader = new EventsQueueReader("tcp://127.0.0.1:" + brokerPort, "access.events.all")) {

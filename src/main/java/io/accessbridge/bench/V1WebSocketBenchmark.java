@@ -78,8 +78,9 @@ public final class V1WebSocketBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "# v1 WebSocket benchmark on %d cores, Java %s, bridge -Xmx%s, %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), heap,
+        out.printf(Locale.ROOT, "# v1 WebSocket benchmark on %d cores, Java %s, bridge %s, %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                String.join(" ", BridgeProcess.jvmOptions(heap)),
                 push ? "WebSocket and HTTP push" : "WebSocket only");
         for (int n : devices) {
             out.println(run(n));

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * newest event (a checkpoint moves only after the broker stored the page; read from the bridge's
  * {@code GET /api/devices}). The broker's queue count is then checked against the number of
  * events. The bridge runs as its own process ({@link BridgeProcess}: the packaged jar's class
- * path, {@code -Xmx1g -XX:+UseG1GC}, fresh data directory, settings of {@code config/}); the
+ * path, {@link BridgeProcess#jvmOptions}, fresh data directory, settings of {@code config/}); the
  * simulated devices serve from this JVM. Run from the project directory.
  *
  * <pre>
@@ -84,8 +84,8 @@ public final class V3DrainBenchmark implements Callable<Integer> {
             runs.add(new int[] {1, 50_000});
         }
         out.printf(Locale.ROOT, "v3 backlog drain: %d cores, page size %d, max concurrent polls %d, load average %.1f;"
-                        + " bridge as its own process (-Xmx%s G1), devices simulated in the benchmark JVM%n",
-                Runtime.getRuntime().availableProcessors(), pageSize, concurrent, loadAverage(), heap);
+                        + " bridge as its own process (%s), devices simulated in the benchmark JVM%n",
+                Runtime.getRuntime().availableProcessors(), pageSize, concurrent, loadAverage(), String.join(" ", BridgeProcess.jvmOptions(heap)));
         out.flush();
         int code = 0;
         for (int[] s : runs) {

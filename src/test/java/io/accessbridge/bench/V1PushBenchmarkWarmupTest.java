@@ -95,8 +95,8 @@ class V1PushBenchmarkWarmupTest {
 
     @Test
     void aCollectorGivenAsBridgeJavaOptionReplacesG1AndOtherOptionsAreAdded() {
-        assertThat(parsed("--bridge-java-option", "-XX:+UseZGC").bridgeJvm()).containsExactly("-Xmx1g", "-XX:+UseZGC");
+        assertThat(parsed("--bridge-java-option", "-XX:+UseZGC").bridgeJvm()).containsExactly("-Xmx1g", "-XX:MaxTenuringThreshold=1", "-XX:+UseZGC");
         assertThat(parsed("--bridge-heap", "2g", "--bridge-java-option", "-Xlog:gc").bridgeJvm())
-                .containsExactly("-Xmx2g", "-XX:+UseG1GC", "-Xlog:gc");
+                .containsExactly("-Xmx2g", "-XX:+UseG1GC", "-XX:MaxTenuringThreshold=1", "-Xlog:gc");
     }
 }
