@@ -122,9 +122,14 @@ public final class BridgeProcess implements AutoCloseable {
         throw new IOException("no free TCP port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
     }
 
-    /** Starts a bridge with these settings and waits until it is ready. Its output goes to {@code log}. */
+    /**
+     * Starts a bridge with these settings, {@code -Xmx512m} and {@link #LAUNCH_OPTIONS}, and waits until it is ready.
+     * Its output goes to {@code log}.
+     */
     public static BridgeProcess start(Map<String, String> settings, Path log) throws Exception {
-        return start(settings, log, List.of("-Xmx512m"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        jvm.addAll(LAUNCH_OPTIONS);
+        return start(settings, log, jvm);
     }
 
     /**
