@@ -76,6 +76,19 @@ public final class BridgeProcess implements AutoCloseable {
     }
 
     /**
+     * {@link #jvmOptions(String)} followed by {@code extra} (a benchmark's {@code --bridge-java-option}); a collector
+     * among them ({@code -XX:+Use<name>GC}) replaces G1 instead of conflicting with it. A mutable list.
+     */
+    public static List<String> jvmOptions(String heap, List<String> extra) {
+        List<String> options = jvmOptions(heap);
+        if (extra.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            options.remove("-XX:+UseG1GC");
+        }
+        options.addAll(extra);
+        return options;
+    }
+
+    /**
      * Deletes what a benchmark's bridge stored under {@code dir} ({@link #benchSettings}: broker journal and paging,
      * images, checkpoints), keeping its log for reading afterwards: a benchmark's backlog is hundreds of MiB.
      */

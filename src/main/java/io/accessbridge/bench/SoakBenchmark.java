@@ -94,7 +94,8 @@ public final class SoakBenchmark implements Callable<Integer> {
     @Option(names = "--bridge-heap", description = "Maximum heap of the bridge process (default: ${DEFAULT-VALUE}).")
     String heap = "1g";
 
-    @Option(names = "--bridge-java-option", description = "Extra JVM option of the bridge process (repeatable).")
+    @Option(names = "--bridge-java-option", description = "Extra JVM option of the bridge process (repeatable); a collector, e.g."
+            + " -XX:+UseZGC, replaces G1.")
     List<String> bridgeJavaOptions = new ArrayList<>();
 
     @Option(names = "--id-cache-size", description = "bridge.broker.id-cache-size of the bridge: duplicate-detection ids"
@@ -123,13 +124,6 @@ public final class SoakBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new SoakBenchmark()).execute(args));
     }
 
-    /** The JVM options of the bridge process: {@link BridgeProcess#jvmOptions} and {@code --bridge-java-option}. */
-    private List<String> bridgeJvm() {
-        List<String> jvm = BridgeProcess.jvmOptions(heap);
-        jvm.addAll(bridgeJavaOptions);
-        return jvm;
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -137,7 +131,7 @@ public final class SoakBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "# soak on %d cores, Java %s, load average %.1f; bridge %s%s; %d intervals of %d s;"
                         + " fleet: %d v1 push x %s/s, %d v1 WebSocket x %s/s, %d v3 polled x %s/s (intervalMs %d);"
                         + " heap figure: %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), String.join(" ", bridgeJvm()),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(), String.join(" ", BridgeProcess.jvmOptions(heap, bridgeJavaOptions)),
                 idCacheSize == null ? "" : ", id-cache-size " + idCacheSize, intervals, intervalSeconds, pushDevices, pushRate, wsDevices, wsRate, v3Devices, v3Rate, v3IntervalMs,
                 forceGc ? "live heap after a full GC forced at the end of each interval (jcmd GC.run)"
                         : "old generation after the latest GC (no GC forced)");
@@ -172,7 +166,7 @@ public final class SoakBenchmark implements Callable<Integer> {
             if (idCacheSize != null) {
                 settings.put("bridge.broker.id-cache-size", String.valueOf(idCacheSize));
             }
-            List<String> jvm = bridgeJvm();
+            List<String> jvm = BridgeProcess.jvmOptions(heap, bridgeJavaOptions);
             long started = System.nanoTime();
             try (BridgeProcess bridge = BridgeProcess.start(settings, dir.resolve("bridge.log"), jvm);
                  EventsQueueReader reader = new EventsQueueReader("tcp://127.0.0.1:" + brokerPort, "access.events.all")) {

@@ -329,12 +329,7 @@ public final class V1PushBenchmark implements Callable<Integer> {
 
     /** The JVM options of the bridge process a local run starts. */
     List<String> bridgeJvm() {
-        List<String> jvm = BridgeProcess.jvmOptions(heap);
-        if (bridgeJavaOptions.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
-            jvm.remove("-XX:+UseG1GC");
-        }
-        jvm.addAll(bridgeJavaOptions);
-        return jvm;
+        return BridgeProcess.jvmOptions(heap, bridgeJavaOptions);
     }
 
     /** The figures of one run against the bridge process this benchmark started; the baseline after it. */
